@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 type Error = Box<dyn std::error::Error>;
 
+/// Turns one CSV row into `(id, Rust literal of the entry)`.
+type RowFn = fn(&BTreeMap<String, String>, &Path) -> Result<(String, String), Error>;
+
 fn main() -> Result<(), Error> {
     let data = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("data");
     println!("cargo::rerun-if-changed=data");
@@ -116,7 +119,9 @@ impl Gen {
                     Some((_, t)) => return Err(format!("{}: control {id} is {t}, not {theme}", path.display()).into()),
                     None => return Err(format!("{}: `{id}` is not an Annex A control", path.display()).into()),
                 }
-                for (name, text) in [("meaning", &row.meaning), ("automated", &row.automated), ("evidence", &row.evidence)] {
+                for (name, text) in
+                    [("meaning", &row.meaning), ("automated", &row.automated), ("evidence", &row.evidence)]
+                {
                     if text.trim().is_empty() {
                         return Err(format!("{}: control {id} has an empty `{name}`", path.display()).into());
                     }
@@ -148,7 +153,8 @@ impl Gen {
         writeln!(self.src, "pub(crate) static CLAUSES: [Clause; {}] = [", rows.len())?;
         for r in &rows {
             let id = field(r, "id", &path)?;
-            let g = guidance.clauses.get(id).ok_or_else(|| format!("{}: no guidance for clause {id}", gpath.display()))?;
+            let g =
+                guidance.clauses.get(id).ok_or_else(|| format!("{}: no guidance for clause {id}", gpath.display()))?;
             writeln!(
                 self.src,
                 "    Clause {{ id: {id:?}, title: {:?}, summary: {:?}, annexa: {:?} }},",
@@ -170,9 +176,12 @@ impl Gen {
         // Rows arrive one per (2013, 2022) pair; a 2013 control split in two has two rows.
         let mut controls: Vec<(String, String, Vec<String>)> = Vec::new();
         for r in read_csv(&path)? {
-            let (id, title, to) = (field(&r, "iso2013_id", &path)?, field(&r, "iso2013_title", &path)?, field(&r, "iso2022_id", &path)?);
+            let (id, title, to) =
+                (field(&r, "iso2013_id", &path)?, field(&r, "iso2013_title", &path)?, field(&r, "iso2022_id", &path)?);
             if !annex.iter().any(|(a, _)| a == to) {
-                return Err(format!("{}: {id} maps to `{to}`, which is not an Annex A 2022 control", path.display()).into());
+                return Err(
+                    format!("{}: {id} maps to `{to}`, which is not an Annex A 2022 control", path.display()).into()
+                );
             }
             match controls.iter_mut().find(|(i, _, _)| i == id) {
                 Some((_, _, targets)) => targets.push(to.to_owned()),
@@ -182,20 +191,18 @@ impl Gen {
         writeln!(self.src, "pub(crate) static ISO2013: [Iso2013Control; {}] = [", controls.len())?;
         for (id, title, to) in &controls {
             let to: Vec<String> = to.iter().map(|t| variant(t)).collect();
-            writeln!(self.src, "    Iso2013Control {{ id: {id:?}, title: {title:?}, replaced_by: &[{}] }},", to.join(", "))?;
+            writeln!(
+                self.src,
+                "    Iso2013Control {{ id: {id:?}, title: {title:?}, replaced_by: &[{}] }},",
+                to.join(", ")
+            )?;
         }
         writeln!(self.src, "];")?;
         Ok(())
     }
 
     /// Emits a static table of one framework's entries, one `row` per CSV line.
-    fn ids_table(
-        &mut self,
-        path: &Path,
-        name: &str,
-        ty: &str,
-        row: fn(&BTreeMap<String, String>, &Path) -> Result<(String, String), Error>,
-    ) -> Result<BTreeSet<String>, Error> {
+    fn ids_table(&mut self, path: &Path, name: &str, ty: &str, row: RowFn) -> Result<BTreeSet<String>, Error> {
         let rows = read_csv(path)?;
         let mut ids = BTreeSet::new();
         writeln!(self.src, "pub(crate) static {name}: [{ty}; {}] = [", rows.len())?;
@@ -226,20 +233,34 @@ impl Gen {
         writeln!(self.src, "pub(crate) static STRATEGIES: [StrategyInfo; {}] = [", file.strategy.len())?;
         for (i, s) in file.strategy.iter().enumerate() {
             if !file.publication.iter().any(|p| p.id == s.publication) {
-                return Err(format!("{}: strategy {} names unknown publication `{}`", path.display(), s.id, s.publication).into());
+                return Err(format!(
+                    "{}: strategy {} names unknown publication `{}`",
+                    path.display(),
+                    s.id,
+                    s.publication
+                )
+                .into());
             }
             let confidence = match s.confidence.as_str() {
                 "verified" => "Verified",
                 "verified-quote" => "VerifiedQuote",
                 "likely" => "Likely",
                 "unverified" => "Unverified",
-                other => return Err(format!("{}: strategy {} has unknown confidence `{other}`", path.display(), s.id).into()),
+                other => {
+                    return Err(
+                        format!("{}: strategy {} has unknown confidence `{other}`", path.display(), s.id).into()
+                    );
+                }
             };
             // The model crate generates `Strategy::ALL` from this same file in this order.
             writeln!(
                 self.src,
                 "    StrategyInfo {{ strategy: Strategy::ALL[{i}], publication: {:?}, area: {:?}, title: {:?}, gist: {:?}, confidence: Confidence::{confidence}, official_id: {} }},",
-                s.publication, s.area, s.title, s.gist.trim(), s.official_id
+                s.publication,
+                s.area,
+                s.title,
+                s.gist.trim(),
+                s.official_id
             )?;
             ids.insert(s.id.clone());
         }
@@ -307,7 +328,10 @@ impl Gen {
         for (line, r) in rows.iter().enumerate() {
             let at = || format!("{}:{}", path.display(), line + 2);
             let source = field(r, "source", &path)?;
-            let dataset = sources.iter().position(|s| *s == source).ok_or_else(|| format!("{}: source not in datasets.toml", at()))?;
+            let dataset = sources
+                .iter()
+                .position(|s| *s == source)
+                .ok_or_else(|| format!("{}: source not in datasets.toml", at()))?;
             let relationship = match field(r, "relationship", &path)? {
                 "equal" => "Equal",
                 "subset" => "Subset",
@@ -343,7 +367,9 @@ fn reference(text: &str, known: &Known) -> Result<String, String> {
         "hipaa-45cfr" => ("Hipaa", known.hipaa.contains(id)),
         "nist-sp800-204" => ("Sp800_204", known.strategies.contains(id)),
         // Pivots have no catalogue of their own here: any well-formed id is taken as given.
-        "nist-sp800-53r5" | "adobe-ccf-v5" => (if prefix == "adobe-ccf-v5" { "AdobeCcfV5" } else { "Sp800_53r5" }, !id.is_empty()),
+        "nist-sp800-53r5" | "adobe-ccf-v5" => {
+            (if prefix == "adobe-ccf-v5" { "AdobeCcfV5" } else { "Sp800_53r5" }, !id.is_empty())
+        }
         other => return Err(format!("unknown framework prefix `{other}`")),
     };
     if !exists {
@@ -356,7 +382,11 @@ fn soc2_row(r: &BTreeMap<String, String>, path: &Path) -> Result<(String, String
     let id = field(r, "id", path)?;
     Ok((
         id.to_owned(),
-        format!("Soc2Criterion {{ id: {id:?}, category: {:?}, title: {:?} }}", field(r, "category", path)?, field(r, "title", path)?),
+        format!(
+            "Soc2Criterion {{ id: {id:?}, category: {:?}, title: {:?} }}",
+            field(r, "category", path)?,
+            field(r, "title", path)?
+        ),
     ))
 }
 
@@ -372,7 +402,10 @@ fn pci_row(r: &BTreeMap<String, String>, path: &Path) -> Result<(String, String)
     let official = field(r, "title_kind", path)? == "official";
     Ok((
         id.to_owned(),
-        format!("PciRequirement {{ id: {id:?}, level: PciLevel::{level}, title: {:?}, official_title: {official} }}", field(r, "title", path)?),
+        format!(
+            "PciRequirement {{ id: {id:?}, level: PciLevel::{level}, title: {:?}, official_title: {official} }}",
+            field(r, "title", path)?
+        ),
     ))
 }
 

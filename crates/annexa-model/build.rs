@@ -38,7 +38,10 @@ fn annex_a(path: &Path) -> Result<String, Box<dyn std::error::Error>> {
         rows.push((major, minor, row));
     }
     let mut src = String::new();
-    writeln!(src, "/// An ISO/IEC 27001:2022 Annex A control; one variant per control, so an unknown control does not compile.")?;
+    writeln!(
+        src,
+        "/// An ISO/IEC 27001:2022 Annex A control; one variant per control, so an unknown control does not compile."
+    )?;
     writeln!(src, "#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]")?;
     writeln!(src, "pub enum AnnexA {{")?;
     for (major, minor, row) in &rows {

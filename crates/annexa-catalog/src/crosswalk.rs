@@ -133,14 +133,26 @@ fn edges(r: Ref) -> Vec<Hop> {
         if m.from == r {
             out.push(Hop { from: r, to: m.to, relationship: m.relationship, dataset: m.dataset(), rationale: None });
         } else if m.to == r {
-            out.push(Hop { from: r, to: m.from, relationship: m.relationship.inverse(), dataset: m.dataset(), rationale: None });
+            out.push(Hop {
+                from: r,
+                to: m.from,
+                relationship: m.relationship.inverse(),
+                dataset: m.dataset(),
+                rationale: None,
+            });
         }
     }
     match r.framework {
         Framework::Iso27001_2013 => {
             for c in iso2013().iter().filter(|c| c.id == r.id) {
                 for to in c.replaced_by {
-                    out.push(Hop { from: r, to: annex_ref(*to), relationship: correspondence(c, *to), dataset: &ISO_CORRESPONDENCE, rationale: None });
+                    out.push(Hop {
+                        from: r,
+                        to: annex_ref(*to),
+                        relationship: correspondence(c, *to),
+                        dataset: &ISO_CORRESPONDENCE,
+                        rationale: None,
+                    });
                 }
             }
         }
@@ -148,17 +160,35 @@ fn edges(r: Ref) -> Vec<Hop> {
             if let Some(control) = r.id.strip_prefix("A.").and_then(AnnexA::parse) {
                 for c in iso2013().iter().filter(|c| c.replaced_by.contains(&control)) {
                     let to = Ref { framework: Framework::Iso27001_2013, id: c.id };
-                    out.push(Hop { from: r, to, relationship: correspondence(c, control).inverse(), dataset: &ISO_CORRESPONDENCE, rationale: None });
+                    out.push(Hop {
+                        from: r,
+                        to,
+                        relationship: correspondence(c, control).inverse(),
+                        dataset: &ISO_CORRESPONDENCE,
+                        rationale: None,
+                    });
                 }
                 for m in strategy_mappings().iter().filter(|m| m.control == control) {
                     let to = Ref { framework: Framework::Sp800_204, id: m.strategy.id() };
-                    out.push(Hop { from: r, to, relationship: Relationship::Intersect, dataset: &ANNEXA_SP800_204, rationale: Some(m.rationale) });
+                    out.push(Hop {
+                        from: r,
+                        to,
+                        relationship: Relationship::Intersect,
+                        dataset: &ANNEXA_SP800_204,
+                        rationale: Some(m.rationale),
+                    });
                 }
             }
         }
         Framework::Sp800_204 => {
             for m in strategy_mappings().iter().filter(|m| m.strategy.id() == r.id) {
-                out.push(Hop { from: r, to: annex_ref(m.control), relationship: Relationship::Intersect, dataset: &ANNEXA_SP800_204, rationale: Some(m.rationale) });
+                out.push(Hop {
+                    from: r,
+                    to: annex_ref(m.control),
+                    relationship: Relationship::Intersect,
+                    dataset: &ANNEXA_SP800_204,
+                    rationale: Some(m.rationale),
+                });
             }
         }
         _ => {}
@@ -178,9 +208,17 @@ fn correspondence(old: &Iso2013Control, new: AnnexA) -> Relationship {
 
 /// Whether any published rows connect two frameworks directly.
 fn connected(a: Framework, b: Framework) -> bool {
-    mappings().iter().any(|m| (m.from.framework, m.to.framework) == (a, b) || (m.from.framework, m.to.framework) == (b, a))
-        || matches!((a, b), (Framework::Iso27001_2013, Framework::Iso27001_2022) | (Framework::Iso27001_2022, Framework::Iso27001_2013))
-        || matches!((a, b), (Framework::Sp800_204, Framework::Iso27001_2022) | (Framework::Iso27001_2022, Framework::Sp800_204))
+    mappings()
+        .iter()
+        .any(|m| (m.from.framework, m.to.framework) == (a, b) || (m.from.framework, m.to.framework) == (b, a))
+        || matches!(
+            (a, b),
+            (Framework::Iso27001_2013, Framework::Iso27001_2022) | (Framework::Iso27001_2022, Framework::Iso27001_2013)
+        )
+        || matches!(
+            (a, b),
+            (Framework::Sp800_204, Framework::Iso27001_2022) | (Framework::Iso27001_2022, Framework::Sp800_204)
+        )
 }
 
 fn title(r: Ref) -> Option<&'static str> {
@@ -198,7 +236,11 @@ pub fn crosswalk(entry: &Entry, to: Framework) -> Result<Crosswalk, CrosswalkErr
     let starts: Vec<Ref> = match entry {
         Entry::Iso2013(c) if to != Framework::Iso27001_2022 => {
             let new: Vec<String> = c.replaced_by.iter().map(ToString::to_string).collect();
-            notes.push(format!("{} (2013) was replaced by {} in 2022; rows below are for the 2022 control.", c.id, new.join(" and ")));
+            notes.push(format!(
+                "{} (2013) was replaced by {} in 2022; rows below are for the 2022 control.",
+                c.id,
+                new.join(" and ")
+            ));
             c.replaced_by.iter().map(|c| annex_ref(*c)).collect()
         }
         _ => vec![from],
@@ -213,7 +255,11 @@ pub fn crosswalk(entry: &Entry, to: Framework) -> Result<Crosswalk, CrosswalkErr
             rows.extend(derived(*start, to));
         }
         if !rows.is_empty() {
-            let pivots: Vec<&str> = PIVOTS.iter().filter(|p| rows.iter().any(|r| r.via().iter().any(|v| v.framework == **p))).map(|p| p.name()).collect();
+            let pivots: Vec<&str> = PIVOTS
+                .iter()
+                .filter(|p| rows.iter().any(|r| r.via().iter().any(|v| v.framework == **p)))
+                .map(|p| p.name())
+                .collect();
             notes.push(format!(
                 "No published crosswalk connects {} and {} directly. These rows are derived through {}: candidates to review, not equivalences.",
                 starts.first().map_or(from.framework, |s| s.framework).name(),
@@ -224,7 +270,12 @@ pub fn crosswalk(entry: &Entry, to: Framework) -> Result<Crosswalk, CrosswalkErr
     }
     if rows.is_empty() {
         notes.push(if direct_pair {
-            format!("The published crosswalk between {} and {} has no row for {}.", from.framework.name(), to.name(), from.id)
+            format!(
+                "The published crosswalk between {} and {} has no row for {}.",
+                from.framework.name(),
+                to.name(),
+                from.id
+            )
         } else {
             format!("No sourced crosswalk exists from {} to {}; annexa does not invent one.", from.id, to.name())
         });
@@ -236,7 +287,14 @@ fn direct(from: Ref, to: Framework) -> Vec<CrosswalkRow> {
     let mut rows: Vec<CrosswalkRow> = edges(from)
         .into_iter()
         .filter(|h| h.to.framework == to)
-        .map(|h| CrosswalkRow { from, target: h.to, title: title(h.to), derivation: Derivation::Direct, relationship: Some(h.relationship), hops: vec![h] })
+        .map(|h| CrosswalkRow {
+            from,
+            target: h.to,
+            title: title(h.to),
+            derivation: Derivation::Direct,
+            relationship: Some(h.relationship),
+            hops: vec![h],
+        })
         .collect();
     rows.sort_by_key(|r| natural_key(r.target.id));
     rows
@@ -316,7 +374,9 @@ mod tests {
     fn pci_to_iso_is_derived_through_adobe_ccf() {
         let c = walk("pci-dss-4:11.3.1", Framework::Iso27001_2022);
         assert_eq!(targets(&c), ["A.8.8"]);
-        assert!(c.rows.iter().all(|r| r.derivation == Derivation::Derived && r.via().iter().all(|v| v.framework == Framework::AdobeCcfV5)));
+        assert!(c.rows.iter().all(
+            |r| r.derivation == Derivation::Derived && r.via().iter().all(|v| v.framework == Framework::AdobeCcfV5)
+        ));
         assert!(c.rows.iter().all(|r| r.datasets().iter().all(|d| d.publisher == "Adobe")));
     }
 

@@ -160,7 +160,8 @@ mod tests {
 
     #[test]
     fn new_2022_controls_have_no_predecessor() {
-        let new: Vec<String> = AnnexA::ALL.into_iter().filter(|c| predecessors(*c).next().is_none()).map(|c| c.bare()).collect();
+        let new: Vec<String> =
+            AnnexA::ALL.into_iter().filter(|c| predecessors(*c).next().is_none()).map(|c| c.bare()).collect();
         assert_eq!(new, ["5.7", "5.23", "5.30", "7.4", "8.9", "8.10", "8.11", "8.12", "8.16", "8.23", "8.28"]);
     }
 

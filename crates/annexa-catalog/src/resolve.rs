@@ -92,7 +92,10 @@ impl ResolveError {
     pub fn help(&self) -> String {
         match self {
             ResolveError::Unknown { suggestions, .. } if !suggestions.is_empty() => {
-                format!("did you mean {}?", suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or "))
+                format!(
+                    "did you mean {}?",
+                    suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")
+                )
             }
             ResolveError::Unknown { .. } => "list the ids with `annexa controls --framework FRAMEWORK`".to_owned(),
             ResolveError::Ambiguous { candidates, .. } => {
@@ -151,7 +154,9 @@ fn prefixed(r: Ref) -> String {
 }
 
 fn clause(id: &str) -> Option<Entry> {
-    let id = ["clause:", "clause "].iter().find_map(|p| id.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).map(|_| &id[p.len()..]));
+    let id = ["clause:", "clause "]
+        .iter()
+        .find_map(|p| id.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).map(|_| &id[p.len()..]));
     let id = id.map(str::trim)?;
     clauses().iter().find(|c| c.id == id).map(Entry::Clause)
 }
@@ -206,8 +211,12 @@ fn ids(framework: Framework) -> Vec<(String, Option<&'static str>)> {
         Framework::Hipaa => hipaa().iter().map(|c| (c.id.to_owned(), Some(c.title))).collect(),
         Framework::Sp800_204 => strategies().iter().map(|s| (s.strategy.id().to_owned(), Some(s.title))).collect(),
         Framework::Sp800_53r5 | Framework::AdobeCcfV5 => {
-            let mut ids: Vec<String> =
-                mappings().iter().flat_map(|m| [m.from, m.to]).filter(|r| r.framework == framework).map(|r| r.id.to_owned()).collect();
+            let mut ids: Vec<String> = mappings()
+                .iter()
+                .flat_map(|m| [m.from, m.to])
+                .filter(|r| r.framework == framework)
+                .map(|r| r.id.to_owned())
+                .collect();
             ids.sort_by_key(|id| natural_key(id));
             ids.dedup();
             ids.into_iter().map(|id| (id, None)).collect()
@@ -215,15 +224,28 @@ fn ids(framework: Framework) -> Vec<(String, Option<&'static str>)> {
     }
 }
 
+/// An id that a suggestion may name.
+struct Candidate {
+    framework: Framework,
+    id: String,
+    title: Option<&'static str>,
+}
+
 /// The ids closest to `input`: by edit distance for things that look like ids, by title for words.
 fn suggest(input: &str, framework: Option<Framework>) -> Vec<String> {
     let id = split_prefix(input).map_or(input, |(_, id)| id).trim();
     let frameworks: Vec<Framework> = framework.map_or_else(|| Framework::ALL.to_vec(), |f| vec![f]);
-    let candidates: Vec<(Framework, String, Option<&str>)> =
-        frameworks.iter().flat_map(|f| ids(*f).into_iter().map(move |(i, t)| (*f, i, t))).collect();
-    let show = |f: Framework, i: &str, t: Option<&str>| {
-        let i = if f == Framework::Iso27001_2022 || framework.is_some() { i.to_owned() } else { format!("{}:{i}", f.key()) };
-        t.map_or_else(|| i.clone(), |t| format!("{i} ({t})"))
+    let candidates: Vec<Candidate> = frameworks
+        .iter()
+        .flat_map(|f| ids(*f).into_iter().map(move |(id, title)| Candidate { framework: *f, id, title }))
+        .collect();
+    let show = |c: &Candidate| {
+        let id = if c.framework == Framework::Iso27001_2022 || framework.is_some() {
+            c.id.clone()
+        } else {
+            format!("{}:{}", c.framework.key(), c.id)
+        };
+        c.title.map_or_else(|| id.clone(), |t| format!("{id} ({t})"))
     };
 
     // A word: look for it in titles (`backup` → A.8.13 Information backup).
@@ -231,20 +253,28 @@ fn suggest(input: &str, framework: Option<Framework>) -> Vec<String> {
         let needle = id.to_lowercase();
         return candidates
             .iter()
-            .filter(|(_, _, t)| t.is_some_and(|t| t.to_lowercase().contains(&needle)))
+            .filter(|c| c.title.is_some_and(|t| t.to_lowercase().contains(&needle)))
             .take(3)
-            .map(|(f, i, t)| show(*f, i, *t))
+            .map(show)
             .collect();
     }
     let typed = normalise(id);
-    let mut scored: Vec<(usize, usize, &(Framework, String, Option<&str>))> = candidates
+    // Among equally distant ids, the one sharing the longest prefix, then the closest length,
+    // then the nearest trailing number is the likelier intent: `8.35` → `A.8.34`, not `A.5.35`.
+    let trailing = |s: &str| natural_key(s).iter().rev().find(|(_, n)| *n > 0).map_or(0, |(_, n)| *n);
+    let mut scored: Vec<(_, &Candidate)> = candidates
         .iter()
         .enumerate()
-        .map(|(order, c)| (distance(&typed, &normalise(&c.1)), order, c))
-        .filter(|(d, _, _)| *d <= (typed.len() / 3).max(1))
+        .map(|(order, c)| {
+            let other = normalise(&c.id);
+            let shared = typed.chars().zip(other.chars()).take_while(|(a, b)| a == b).count();
+            let gap = trailing(&typed).abs_diff(trailing(&other));
+            ((distance(&typed, &other), usize::MAX - shared, typed.len().abs_diff(other.len()), gap, order), c)
+        })
+        .filter(|((d, ..), _)| *d <= (typed.len() / 3).max(1))
         .collect();
-    scored.sort_by_key(|(d, order, _)| (*d, *order));
-    scored.into_iter().take(3).map(|(_, _, (f, i, t))| show(*f, i, *t)).collect()
+    scored.sort_by_key(|(score, _)| *score);
+    scored.into_iter().take(3).map(|(_, c)| show(c)).collect()
 }
 
 fn normalise(id: &str) -> String {
@@ -313,18 +343,27 @@ mod tests {
     fn an_id_in_several_frameworks_is_ambiguous() {
         // `A1.2` is both a SOC 2 availability criterion and a PCI DSS appendix section.
         let err = resolve("A1.2", None).err();
-        assert!(matches!(err, Some(ResolveError::Ambiguous { ref candidates, .. }) if candidates.len() >= 2), "{err:?}");
+        assert!(
+            matches!(err, Some(ResolveError::Ambiguous { ref candidates, .. }) if candidates.len() >= 2),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn unknown_ids_come_with_the_closest_suggestion() {
         let err = resolve("8.35", None).err();
         let help = err.as_ref().map(ResolveError::help).unwrap_or_default();
-        assert!(help.contains("A.8.34") || help.contains("A.8.3"), "{help}");
+        assert!(
+            help.starts_with("did you mean `A.8.34 (Protection of information systems during audit testing)`"),
+            "{help}"
+        );
         let err = resolve("backup", None).err();
         assert!(err.as_ref().map(ResolveError::help).unwrap_or_default().contains("A.8.13 (Information backup)"));
         let err = resolve("CC6.99", Some(Framework::Soc2)).err();
-        assert_eq!(err.as_ref().map(ToString::to_string).as_deref(), Some("unknown control `CC6.99` in SOC 2 (AICPA TSC 2017)"));
+        assert_eq!(
+            err.as_ref().map(ToString::to_string).as_deref(),
+            Some("unknown control `CC6.99` in SOC 2 (AICPA TSC 2017)")
+        );
     }
 
     #[test]

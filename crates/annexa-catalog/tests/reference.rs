@@ -77,14 +77,17 @@ fn soc2_pci_and_hipaa_ids_and_titles_match() {
         return;
     };
     let ours: Vec<(&str, &str, &str)> = annexa_catalog::soc2().iter().map(|c| (c.id, c.category, c.title)).collect();
-    let theirs: Vec<(&str, &str, &str)> = soc2.iter().map(|r| (get(r, "id"), get(r, "category"), get(r, "title"))).collect();
+    let theirs: Vec<(&str, &str, &str)> =
+        soc2.iter().map(|r| (get(r, "id"), get(r, "category"), get(r, "title"))).collect();
     assert_eq!(ours, theirs);
     assert_eq!(ours.len(), 61);
 
     let ours: Vec<(&str, &str, &str, bool)> =
         annexa_catalog::pci_dss().iter().map(|c| (c.id, c.level.as_str(), c.title, c.official_title)).collect();
-    let theirs: Vec<(&str, &str, &str, bool)> =
-        pci.iter().map(|r| (get(r, "id"), get(r, "level"), get(r, "title"), get(r, "title_kind") == "official")).collect();
+    let theirs: Vec<(&str, &str, &str, bool)> = pci
+        .iter()
+        .map(|r| (get(r, "id"), get(r, "level"), get(r, "title"), get(r, "title_kind") == "official"))
+        .collect();
     assert_eq!(ours, theirs);
     assert_eq!(ours.len(), 172);
 
@@ -104,7 +107,14 @@ fn every_mapping_row_is_present_with_its_source() {
     let key = |f: Framework, id: &str| format!("{}:{id}", f.data_prefix());
     let ours: BTreeSet<(String, String, &str, &str)> = mappings()
         .iter()
-        .map(|m| (key(m.from.framework, m.from.id), key(m.to.framework, m.to.id), m.dataset().source, m.relationship.as_str()))
+        .map(|m| {
+            (
+                key(m.from.framework, m.from.id),
+                key(m.to.framework, m.to.id),
+                m.dataset().source,
+                m.relationship.as_str(),
+            )
+        })
         .collect();
     for r in &rows {
         let row = (get(r, "from").to_owned(), get(r, "to").to_owned(), get(r, "source"), get(r, "relationship"));

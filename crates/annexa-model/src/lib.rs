@@ -101,7 +101,8 @@ impl serde::Serialize for AnnexA {
 impl<'de> serde::Deserialize<'de> for AnnexA {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        AnnexA::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not an ISO/IEC 27001:2022 Annex A control")))
+        AnnexA::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not an ISO/IEC 27001:2022 Annex A control")))
     }
 }
 

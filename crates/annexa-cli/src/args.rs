@@ -1,0 +1,153 @@
+//! Command-line arguments: every command, flag and help text.
+
+use annexa_engine::{Framework, Theme};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// ISMS-as-code for microservices: ISO/IEC 27001:2022 compliance for a Kubernetes estate and
+/// the repository that describes it.
+#[derive(Debug, Parser)]
+#[command(name = "annexa", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Exit codes: 0 success, 1 findings at or above --fail-on, 2 error.")]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// List the controls of a framework, or show one with annexa's guidance and crosswalks
+    #[command(args_conflicts_with_subcommands = true)]
+    #[command(
+        after_help = "Examples:\n  annexa controls\n  annexa controls --theme technological --format json\n  annexa controls --framework soc2\n  annexa controls show A.8.9\n  annexa controls show A.12.6.1"
+    )]
+    Controls(ControlsArgs),
+    /// Map a control to another framework, each row with its relationship and source
+    #[command(after_help = "Rows a publisher wrote are `direct`. Where only a pivot framework connects the two \
+(ISO 27001 to HIPAA through SP 800-53r5, PCI DSS to ISO 27001 through Adobe CCF), rows are `derived`: \
+candidates to review, not equivalences. Where no source connects them, annexa says so.\n\n\
+Examples:\n  annexa crosswalk A.8.8 --to sp800-53r5\n  annexa crosswalk CC6.1 --to iso27001:2022\n  annexa crosswalk A.8.8 --to hipaa --format json")]
+    Crosswalk(CrosswalkArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ControlsArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<ControlsCommand>,
+    #[command(flatten)]
+    pub(crate) list: ListArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// The framework to list [default: iso27001:2022]
+    #[arg(long, value_name = "FRAMEWORK", value_parser = parse_framework)]
+    pub(crate) framework: Option<FrameworkArg>,
+    /// Only the Annex A controls of this theme
+    #[arg(long, value_enum)]
+    pub(crate) theme: Option<ThemeArg>,
+    /// List clauses 4-10 of ISO/IEC 27001:2022 instead of Annex A
+    #[arg(long)]
+    pub(crate) clauses: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ControlsCommand {
+    /// Show one control: title, guidance, checks, 2013 history, SP 800-204 strategies, crosswalks
+    #[command(after_help = "ID may be written 8.9, A.8.9 or a.8.9; a 2013 id such as A.12.6.1 shows the 2022 control \
+that replaced it; other frameworks' ids work too (CC6.1, 164.308(a)(1), MS-SS-4), with a `framework:` prefix where \
+an id exists in several (soc2:A1.2).")]
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// The control id
+    pub(crate) id: String,
+    /// Read the id in this framework
+    #[arg(long, value_name = "FRAMEWORK", value_parser = parse_framework)]
+    pub(crate) framework: Option<FrameworkArg>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DetailFormat::Table)]
+    pub(crate) format: DetailFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CrosswalkArgs {
+    /// The control id to map from
+    pub(crate) id: String,
+    /// The framework to map to
+    #[arg(long, value_name = "FRAMEWORK", value_parser = parse_framework)]
+    pub(crate) to: FrameworkArg,
+    /// Read the id in this framework
+    #[arg(long, value_name = "FRAMEWORK", value_parser = parse_framework)]
+    pub(crate) from: Option<FrameworkArg>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+/// A parsed `--framework` value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FrameworkArg(pub(crate) Framework);
+
+fn parse_framework(s: &str) -> Result<FrameworkArg, String> {
+    Framework::parse(s).map(FrameworkArg).map_err(|e| {
+        let names: Vec<&str> = Framework::ALL.iter().map(|f| f.key()).collect();
+        format!("{e}\n  help: use one of {}", names.join(", "))
+    })
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum ThemeArg {
+    Organizational,
+    People,
+    Physical,
+    Technological,
+}
+
+impl From<ThemeArg> for Theme {
+    fn from(t: ThemeArg) -> Theme {
+        match t {
+            ThemeArg::Organizational => Theme::Organizational,
+            ThemeArg::People => Theme::People,
+            ThemeArg::Physical => Theme::Physical,
+            ThemeArg::Technological => Theme::Technological,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned columns for a terminal
+    Table,
+    /// JSON, for scripts
+    Json,
+    /// CSV with a header row
+    Csv,
+    /// A Markdown table
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum DetailFormat {
+    /// Text for a terminal
+    Table,
+    /// JSON, for scripts
+    Json,
+    /// A Markdown document
+    Markdown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,191 @@
+//! The `annexa` binary as a user runs it: output snapshots, exit codes and errors.
+
+use std::process::Command;
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: Option<i32>,
+}
+
+fn annexa(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_annexa")).args(args).env("NO_COLOR", "1").output();
+    match out {
+        Ok(o) => Run {
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            code: o.status.code(),
+        },
+        Err(e) => Run { stdout: String::new(), stderr: e.to_string(), code: None },
+    }
+}
+
+fn ok(args: &[&str]) -> String {
+    let run = annexa(args);
+    assert_eq!(run.code, Some(0), "annexa {args:?}: {}", run.stderr);
+    assert!(run.stderr.is_empty(), "annexa {args:?} wrote to stderr: {}", run.stderr);
+    run.stdout
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let text = ok(args);
+    let value = serde_json::from_str(&text);
+    assert!(value.is_ok(), "annexa {args:?} printed invalid JSON: {value:?}");
+    value.unwrap_or_default()
+}
+
+#[test]
+fn controls_json_prints_exactly_93_controls() {
+    let value = json(&["controls", "--framework", "iso27001:2022", "--format", "json"]);
+    let controls = value.as_array().cloned().unwrap_or_default();
+    assert_eq!(controls.len(), 93);
+    for c in &controls {
+        for field in ["id", "title", "theme", "framework"] {
+            assert!(c[field].is_string(), "{field} missing in {c}");
+        }
+        assert_eq!(c["framework"], "iso27001:2022");
+    }
+    let count = |theme: &str| controls.iter().filter(|c| c["theme"] == theme).count();
+    assert_eq!([count("organizational"), count("people"), count("physical"), count("technological")], [37, 8, 14, 34]);
+    insta::assert_snapshot!("controls_json", serde_json::to_string_pretty(&value).unwrap_or_default());
+}
+
+#[test]
+fn controls_table() {
+    insta::assert_snapshot!("controls_table", ok(&["controls"]));
+}
+
+#[test]
+fn controls_by_theme_and_framework() {
+    insta::assert_snapshot!("controls_people_csv", ok(&["controls", "--theme", "people", "--format", "csv"]));
+    insta::assert_snapshot!(
+        "controls_physical_markdown",
+        ok(&["controls", "--theme", "physical", "--format", "markdown"])
+    );
+    insta::assert_snapshot!("controls_clauses", ok(&["controls", "--clauses"]));
+    insta::assert_snapshot!("controls_soc2", ok(&["controls", "--framework", "soc2"]));
+    insta::assert_snapshot!("controls_hipaa", ok(&["controls", "--framework", "hipaa"]));
+    insta::assert_snapshot!("controls_sp800_204", ok(&["controls", "--framework", "sp800-204"]));
+    assert_eq!(
+        json(&["controls", "--framework", "iso27001:2013", "--format", "json"]).as_array().map(Vec::len),
+        Some(114)
+    );
+    assert_eq!(json(&["controls", "--framework", "pci-dss-4", "--format", "json"]).as_array().map(Vec::len), Some(172));
+}
+
+#[test]
+fn controls_show_accepts_every_spelling() {
+    let canonical = ok(&["controls", "show", "A.8.9"]);
+    assert_eq!(ok(&["controls", "show", "8.9"]), canonical);
+    assert_eq!(ok(&["controls", "show", "a.8.9"]), canonical);
+    insta::assert_snapshot!("show_8_9", canonical);
+    let detail = json(&["controls", "show", "8.9", "--format", "json"]);
+    assert_eq!(detail["id"], "A.8.9");
+    assert_eq!(detail["title"], "Configuration management");
+    assert!(detail["guidance"]["meaning"].is_string() && detail["checks"].is_array());
+    insta::assert_snapshot!("show_8_9_json", serde_json::to_string_pretty(&detail).unwrap_or_default());
+    insta::assert_snapshot!("show_5_15_markdown", ok(&["controls", "show", "5.15", "--format", "markdown"]));
+}
+
+#[test]
+fn controls_show_of_a_2013_id_names_its_replacement() {
+    let text = ok(&["controls", "show", "A.12.6.1"]);
+    assert!(text.contains("Replaced by (2022)\n  A.8.8  Management of technical vulnerabilities"), "{text}");
+    insta::assert_snapshot!("show_2013_a_12_6_1", text);
+}
+
+#[test]
+fn controls_show_other_frameworks() {
+    insta::assert_snapshot!("show_soc2_cc6_1", ok(&["controls", "show", "CC6.1"]));
+    insta::assert_snapshot!("show_ms_ss_4", ok(&["controls", "show", "MS-SS-4"]));
+    insta::assert_snapshot!("show_clause_6_1_2", ok(&["controls", "show", "6.1.2"]));
+}
+
+#[test]
+fn crosswalk_direct_and_derived() {
+    insta::assert_snapshot!("crosswalk_8_8_sp800_53r5", ok(&["crosswalk", "A.8.8", "--to", "sp800-53r5"]));
+    insta::assert_snapshot!("crosswalk_8_8_hipaa", ok(&["crosswalk", "A.8.8", "--to", "hipaa"]));
+    insta::assert_snapshot!(
+        "crosswalk_pci_11_3_1_iso",
+        ok(&["crosswalk", "pci-dss-4:11.3.1", "--to", "iso27001:2022"])
+    );
+    insta::assert_snapshot!(
+        "crosswalk_cc6_1_iso_csv",
+        ok(&["crosswalk", "CC6.1", "--to", "iso27001:2022", "--format", "csv"])
+    );
+    insta::assert_snapshot!(
+        "crosswalk_5_15_soc2_markdown",
+        ok(&["crosswalk", "5.15", "--to", "soc2", "--format", "markdown"])
+    );
+    let value = json(&["crosswalk", "A.8.8", "--to", "hipaa", "--format", "json"]);
+    insta::assert_snapshot!("crosswalk_8_8_hipaa_json", serde_json::to_string_pretty(&value).unwrap_or_default());
+    for row in value["rows"].as_array().cloned().unwrap_or_default() {
+        assert_eq!(row["derivation"], "derived");
+        assert!(row["relationship"].is_null());
+        assert_eq!(row["sources"].as_array().map(Vec::len), Some(2));
+    }
+}
+
+#[test]
+fn crosswalk_says_plainly_when_no_source_exists() {
+    let text = ok(&["crosswalk", "CC6.1", "--to", "hipaa"]);
+    assert!(text.contains("No sourced crosswalk exists from CC6.1 to HIPAA Security Rule"), "{text}");
+    let value = json(&["crosswalk", "CC6.1", "--to", "hipaa", "--format", "json"]);
+    assert_eq!(value["rows"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn crosswalk_works_in_every_direction_the_data_allows() {
+    let pairs: [(&str, &str); 12] = [
+        ("A.5.15", "soc2"),
+        ("CC6.1", "iso27001:2022"),
+        ("A.8.8", "sp800-53r5"),
+        ("sp800-53r5:RA-5", "iso27001:2022"),
+        ("sp800-53r5:PL-2", "hipaa"),
+        ("164.308(a)(1)", "sp800-53r5"),
+        ("A.8.8", "hipaa"),
+        ("164.308(a)(1)", "iso27001:2022"),
+        ("pci-dss-4:11.3.1", "adobe-ccf-v5"),
+        ("adobe-ccf-v5:VM-01", "pci-dss-4"),
+        ("pci-dss-4:11.3.1", "iso27001:2022"),
+        ("A.8.8", "pci-dss-4"),
+    ];
+    for (id, to) in pairs {
+        let value = json(&["crosswalk", id, "--to", to, "--format", "json"]);
+        assert!(value["rows"].as_array().is_some_and(|r| !r.is_empty()), "{id} → {to}: {value}");
+        for row in value["rows"].as_array().cloned().unwrap_or_default() {
+            assert!(row["sources"].as_array().is_some_and(|s| !s.is_empty()), "{id} → {to}: row without a source");
+        }
+    }
+}
+
+#[test]
+fn unknown_ids_exit_2_with_a_suggestion() {
+    let run = annexa(&["controls", "show", "8.35"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stdout.is_empty());
+    insta::assert_snapshot!("error_unknown_8_35", run.stderr);
+    let run = annexa(&["crosswalk", "A.5.38", "--to", "soc2"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("did you mean `A.5.37"), "{}", run.stderr);
+    let run = annexa(&["crosswalk", "A.8.8", "--to", "cobit"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("unknown framework `cobit`"), "{}", run.stderr);
+    let run = annexa(&["controls", "show", "A1.2"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("several frameworks") && run.stderr.contains("soc2:A1.2"), "{}", run.stderr);
+    let run = annexa(&["controls", "--framework", "soc2", "--theme", "people"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.starts_with("error: `--theme` applies to iso27001:2022 only"), "{}", run.stderr);
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [&["--help"][..], &["controls", "--help"], &["controls", "show", "--help"], &["crosswalk", "--help"]] {
+        let text = ok(args);
+        assert!(text.contains("Usage: annexa"), "{args:?}: {text}");
+    }
+    insta::assert_snapshot!("help", ok(&["--help"]));
+    let run = annexa(&[]);
+    assert_eq!(run.code, Some(2), "no command is a usage error");
+}

@@ -1,0 +1,68 @@
+//! The application API: one function per command, each returning a view that serialises to
+//! the command's JSON and renders to its table and Markdown forms.
+//!
+//! The CLI (and later the server) only parse arguments and print views; every rule about what
+//! a command shows lives here.
+
+pub mod controls;
+pub mod crosswalk;
+
+pub use annexa_catalog::ResolveError;
+pub use annexa_model::{Framework, Theme};
+
+/// Why a command could not produce its view.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The id names no control.
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    /// The crosswalk asked for makes no sense.
+    #[error(transparent)]
+    Crosswalk(#[from] annexa_catalog::CrosswalkError),
+    /// An option does not apply to the framework asked for.
+    #[error("`--{option}` applies to {applies_to} only, not to {framework}")]
+    OptionNotApplicable {
+        /// The option's long name.
+        option: &'static str,
+        /// Where it does apply.
+        applies_to: &'static str,
+        /// The framework given.
+        framework: &'static str,
+    },
+    /// The framework is only a crosswalk pivot, with ids but no catalogue.
+    #[error("{0} is known only as a crosswalk pivot, not as a catalogue")]
+    PivotOnly(&'static str),
+}
+
+impl Error {
+    /// A line of help to print under the error, when there is one.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Error::Resolve(e) => Some(e.help()),
+            Error::Crosswalk(_) => Some("pick another framework with `--to`".to_owned()),
+            Error::OptionNotApplicable { .. } => Some("drop the option, or use `--framework iso27001:2022`".to_owned()),
+            Error::PivotOnly(_) => Some("use it as a target: `annexa crosswalk A.8.8 --to sp800-53r5`".to_owned()),
+        }
+    }
+}
+
+/// A control of any framework as JSON shows it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RefView {
+    /// The framework key.
+    pub framework: Framework,
+    /// The id as the framework writes it.
+    pub id: String,
+    /// Its title, where the framework has titles.
+    pub title: Option<&'static str>,
+}
+
+impl RefView {
+    fn of(r: annexa_catalog::Ref) -> RefView {
+        RefView {
+            framework: r.framework,
+            id: r.id.to_owned(),
+            title: annexa_catalog::Entry::from_ref(r).and_then(|e| e.title()),
+        }
+    }
+}

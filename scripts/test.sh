@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs annexa's whole test suite, installing first whatever the tests need when it is missing.
+# Tests that read ../shared/reference or ../shared/corpora run when that folder is beside the
+# repository and print a line saying they were skipped when it is not.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+# Graphviz renders the inventory's data-flow map to SVG; the SVG test runs when `dot` is present.
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing ${need_apt[*]} from Debian's packages"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "missing ${need_apt[*]}: install with your package manager; the tests that need them will say so"
+  fi
+fi
+
+if [ ! -d ../shared/reference ]; then
+  echo "note: ../shared is not beside the repository: reference and corpus tests will be skipped"
+fi
+
+cargo test --workspace --locked "$@"
