@@ -3,6 +3,12 @@
 //! The reference files are the truth for standards content. These tests run whenever the
 //! folder sits beside the repository (CI always has it) and say so when it does not.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of tests stop at the first surprise, like the tests"
+)]
+
 use annexa_catalog::{AnnexA, Derivation, Entry, Framework, HipaaRequirement, Theme, crosswalk, mappings};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

@@ -27,6 +27,47 @@ pub(crate) enum Command {
 candidates to review, not equivalences. Where no source connects them, annexa says so.\n\n\
 Examples:\n  annexa crosswalk A.8.8 --to sp800-53r5\n  annexa crosswalk CC6.1 --to iso27001:2022\n  annexa crosswalk A.8.8 --to hipaa --format json")]
     Crosswalk(CrosswalkArgs),
+    /// List the estate's assets and data flows, discovered from the files that describe it
+    #[command(
+        after_help = "Assets: services, data stores, secrets (values never shown), APIs, images, third parties and \
+CI/CD pipelines, each with the file:line that defines it, its owner and data classification (labels or annotations \
+`annexa.io/owner` and `annexa.io/data-classification`) and the Annex A controls that concern it. Flows between \
+services carry their mTLS status (strict, permissive, disabled, none; tls or plaintext to third parties).\n\n\
+Examples:\n  annexa inventory examples/estate\n  annexa inventory k8s/ --format json\n  annexa inventory . --format svg > flows.svg\n  \
+helm template web ./chart | annexa inventory -"
+    )]
+    Inventory(InventoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InventoryArgs {
+    /// Files and directories to read (directories are walked, .gitignore-aware); `-` reads standard input
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<String>,
+    /// Output format: the register as a table, JSON, CSV or Markdown, or the data-flow map as DOT, Mermaid or SVG
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
+    pub(crate) format: InventoryFormat,
+    /// Skip files larger than this many bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub(crate) max_file_size: u64,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum InventoryFormat {
+    /// Aligned columns for a terminal
+    Table,
+    /// JSON: `assets`, `flows`, `summary`, `diagnostics`
+    Json,
+    /// CSV of the assets
+    Csv,
+    /// Markdown tables
+    Markdown,
+    /// The data-flow map in Graphviz DOT
+    Dot,
+    /// The data-flow map as a Mermaid flowchart
+    Mermaid,
+    /// The data-flow map as SVG (needs Graphviz's `dot`)
+    Svg,
 }
 
 #[derive(Debug, Args)]

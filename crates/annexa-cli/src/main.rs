@@ -4,8 +4,8 @@
 
 mod args;
 
-use annexa_engine::{controls, crosswalk};
-use args::{Cli, Command, ControlsCommand, DetailFormat, Format};
+use annexa_engine::{controls, crosswalk, inventory};
+use args::{Cli, Command, ControlsCommand, DetailFormat, Format, InventoryFormat};
 use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
@@ -51,6 +51,22 @@ fn run(cli: Cli) -> Result<String, annexa_engine::Error> {
                 })
             }
         },
+        Command::Inventory(args) => {
+            let view = inventory::inventory(&args.paths, args.max_file_size)?;
+            // Diagnostics go to standard error so that the output stays parseable.
+            for d in &view.diagnostics {
+                eprintln!("{d}");
+            }
+            Ok(match args.format {
+                InventoryFormat::Table => view.to_text(),
+                InventoryFormat::Json => json(&view),
+                InventoryFormat::Csv => view.to_csv(),
+                InventoryFormat::Markdown => view.to_markdown(),
+                InventoryFormat::Dot => view.to_dot(),
+                InventoryFormat::Mermaid => view.to_mermaid(),
+                InventoryFormat::Svg => view.to_svg()?,
+            })
+        }
         Command::Crosswalk(args) => {
             let view = crosswalk::crosswalk(&args.id, args.from.map(|f| f.0), args.to.0)?;
             Ok(match args.format {

@@ -1,5 +1,11 @@
 //! The `annexa` binary as a user runs it: output snapshots, exit codes and errors.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of tests stop at the first surprise, like the tests"
+)]
+
 use std::process::Command;
 
 struct Run {
@@ -9,7 +15,28 @@ struct Run {
 }
 
 fn annexa(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_annexa")).args(args).env("NO_COLOR", "1").output();
+    annexa_with_input(args, None)
+}
+
+/// Runs from the repository root, so paths in output read `examples/estate/...`.
+fn annexa_with_input(args: &[&str], stdin: Option<&str>) -> Run {
+    use std::io::Write as _;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let child = Command::new(env!("CARGO_BIN_EXE_annexa"))
+        .args(args)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let out = child.and_then(|mut c| {
+        if let (Some(text), Some(mut input)) = (stdin, c.stdin.take()) {
+            input.write_all(text.as_bytes())?;
+        }
+        drop(c.stdin.take());
+        c.wait_with_output()
+    });
     match out {
         Ok(o) => Run {
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -188,4 +215,61 @@ fn every_command_has_help() {
     insta::assert_snapshot!("help", ok(&["--help"]));
     let run = annexa(&[]);
     assert_eq!(run.code, Some(2), "no command is a usage error");
+}
+
+#[test]
+fn inventory_of_the_example_estate() {
+    insta::assert_snapshot!("inventory_example_table", ok(&["inventory", "examples/estate"]));
+    let value = json(&["inventory", "examples/estate", "--format", "json"]);
+    for a in value["assets"].as_array().unwrap() {
+        assert!(
+            a["kind"].is_string()
+                && a["name"].is_string()
+                && a["location"]["file"].is_string()
+                && a["location"]["line"].is_u64(),
+            "{a}"
+        );
+        assert!(a.get("namespace").is_some());
+    }
+    for f in value["flows"].as_array().unwrap() {
+        assert!(f["from"].is_string() && f["to"].is_string() && f["mtls"].is_string(), "{f}");
+    }
+    assert_eq!(value["summary"]["seen"], 19);
+    insta::assert_snapshot!("inventory_example_json", serde_json::to_string_pretty(&value).unwrap());
+    insta::assert_snapshot!("inventory_example_dot", ok(&["inventory", "examples/estate", "--format", "dot"]));
+    insta::assert_snapshot!("inventory_example_mermaid", ok(&["inventory", "examples/estate", "--format", "mermaid"]));
+    let csv = ok(&["inventory", "examples/estate", "--format", "csv"]);
+    assert!(csv.starts_with("kind,namespace,name,location,owner,classification,controls\n"));
+    let md = ok(&["inventory", "examples/estate", "--format", "markdown"]);
+    assert!(md.contains("| service | payments | payments |"), "{md}");
+}
+
+#[test]
+fn inventory_draws_svg_when_graphviz_is_there() {
+    let run = annexa(&["inventory", "examples/estate", "--format", "svg"]);
+    if Command::new("dot").arg("-V").output().is_ok() {
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(run.stdout.contains("<svg") && run.stdout.contains("permissive"), "{}", run.stdout);
+    } else {
+        println!("graphviz not installed: checking the message instead of the drawing");
+        assert_eq!(run.code, Some(2));
+        assert!(run.stderr.contains("needs Graphviz"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn inventory_reads_standard_input_and_reports_bad_input() {
+    let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: x}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: web:1}]\n---\nkind: [broken\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: x}\n";
+    let run = annexa_with_input(&["inventory", "-", "--format", "json"], Some(manifest));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let kinds: Vec<&str> = value["assets"].as_array().unwrap().iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert!(
+        kinds.contains(&"service") && kinds.contains(&"secret"),
+        "the documents around the broken one are kept: {kinds:?}"
+    );
+    assert!(run.stderr.contains("error[yaml-syntax]") && run.stderr.contains("--> -:10:1"), "{}", run.stderr);
+    let run = annexa(&["inventory", "does/not/exist"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("nothing to read at `does/not/exist`"), "{}", run.stderr);
 }

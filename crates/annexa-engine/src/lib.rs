@@ -6,6 +6,7 @@
 
 pub mod controls;
 pub mod crosswalk;
+pub mod inventory;
 
 pub use annexa_catalog::ResolveError;
 pub use annexa_model::{Framework, Theme};
@@ -32,6 +33,15 @@ pub enum Error {
     /// The framework is only a crosswalk pivot, with ids but no catalogue.
     #[error("{0} is known only as a crosswalk pivot, not as a catalogue")]
     PivotOnly(&'static str),
+    /// The paths named no file at all.
+    #[error("nothing to read at `{0}`")]
+    NothingToRead(String),
+    /// `--format svg` without Graphviz.
+    #[error("`--format svg` needs Graphviz's `dot`, which is not installed")]
+    NoGraphviz,
+    /// Graphviz failed.
+    #[error("graphviz failed: {0}")]
+    Graphviz(String),
 }
 
 impl Error {
@@ -42,6 +52,14 @@ impl Error {
             Error::Crosswalk(_) => Some("pick another framework with `--to`".to_owned()),
             Error::OptionNotApplicable { .. } => Some("drop the option, or use `--framework iso27001:2022`".to_owned()),
             Error::PivotOnly(_) => Some("use it as a target: `annexa crosswalk A.8.8 --to sp800-53r5`".to_owned()),
+            Error::NothingToRead(_) => {
+                Some("name files or directories that exist, or `-` for standard input".to_owned())
+            }
+            Error::NoGraphviz => Some(
+                "install Graphviz (`apt-get install graphviz`), or use `--format dot` and render it elsewhere"
+                    .to_owned(),
+            ),
+            Error::Graphviz(_) => Some("check the DOT output with `--format dot`".to_owned()),
         }
     }
 }

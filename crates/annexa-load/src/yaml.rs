@@ -69,9 +69,11 @@ pub fn parse(text: &str, limits: Limits) -> Parsed {
         out.docs.extend(docs);
         let Some((line, message)) = error else { break };
         out.diagnostics.push(Diagnostic::error(Code::YamlSyntax, line, message));
-        // Resume at the next document marker after the error, so one broken document does
-        // not take the rest of the file with it.
-        match next_document_marker(text, line.line as usize) {
+        // Resume at the next document marker after the start of the broken chunk (the error
+        // may be reported on that marker itself), so one broken document does not take the
+        // rest of the file with it.
+        let search_from = (line.line as usize).saturating_sub(1).max(from_line + 1);
+        match next_document_marker(text, search_from) {
             Some(next) => {
                 from_line = next;
                 doc_base += 1;
@@ -90,7 +92,7 @@ fn line_offset(text: &str, line: usize) -> usize {
     text.match_indices('\n').nth(line - 1).map_or(text.len(), |(i, _)| i + 1)
 }
 
-/// The 0-based index of the first line at or after 1-based `line` that starts a document.
+/// The 0-based index of the first line at or after 0-based `line` that starts a document.
 fn next_document_marker(text: &str, line: usize) -> Option<usize> {
     text.lines().enumerate().skip(line).find(|(_, l)| is_document_marker(l)).map(|(i, _)| i)
 }
@@ -605,6 +607,14 @@ mod tests {
         assert_eq!(p.docs[1].index, 2);
         assert_eq!(p.diagnostics.iter().filter(|d| d.code == Code::YamlSyntax).count(), 1);
         assert!(p.diagnostics[0].pos.line >= 3 && p.diagnostics[0].pos.line <= 5, "{:?}", p.diagnostics);
+    }
+
+    #[test]
+    fn an_unclosed_flow_collection_does_not_swallow_the_next_document() {
+        let p = docs("a: 1\n---\nkind: [broken\n---\napiVersion: v1\nkind: Secret\n");
+        let values: Vec<Value> = p.docs.iter().map(|d| d.value.clone()).collect();
+        assert_eq!(values, [json!({"a": 1}), json!({"apiVersion": "v1", "kind": "Secret"})]);
+        assert_eq!(p.diagnostics.len(), 1);
     }
 
     #[test]

@@ -1,6 +1,12 @@
 //! Every file of every corpus in `../shared/corpora` loads without a panic, with the counts
 //! of what was seen, parsed and skipped asserted per corpus.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of tests stop at the first surprise, like the tests"
+)]
+
 use annexa_load::{Input, Options, load};
 use std::path::PathBuf;
 

@@ -1,6 +1,12 @@
 //! Spans are where the values are: a property test over generated documents, and a sweep
 //! over the real estates in `../shared/corpora`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of tests stop at the first surprise, like the tests"
+)]
+
 use annexa_load::yaml::{Limits, parse};
 use annexa_load::{Input, Options, load};
 use proptest::prelude::*;

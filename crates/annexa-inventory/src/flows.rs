@@ -1,0 +1,516 @@
+//! Data flows between services (from env and config that name other services, Ingress and
+//! route backends, NetworkPolicy rules) and the mTLS status of each (from PeerAuthentication
+//! per mesh, namespace and workload, and DestinationRule TLS), plus the third parties the
+//! estate talks to.
+
+use crate::{Asset, AssetKind, Place, asset, selects};
+use annexa_load::k8s::Location;
+use annexa_load::{Estate, Object, Workload};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// How a flow is protected in transit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mtls {
+    /// The destination accepts mutual TLS only.
+    Strict,
+    /// The destination accepts mutual TLS and plaintext (Istio's default).
+    Permissive,
+    /// mTLS is turned off (PeerAuthentication `DISABLE` or DestinationRule TLS `DISABLE`).
+    Disabled,
+    /// No service mesh covers the destination.
+    None,
+    /// To a third party over TLS (`https://`): encrypted, not mutually authenticated by the mesh.
+    Tls,
+    /// To a third party in plaintext (`http://`).
+    Plaintext,
+}
+
+impl Mtls {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mtls::Strict => "strict",
+            Mtls::Permissive => "permissive",
+            Mtls::Disabled => "disabled",
+            Mtls::None => "none",
+            Mtls::Tls => "tls",
+            Mtls::Plaintext => "plaintext",
+        }
+    }
+}
+
+/// A data flow from one asset to another.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Flow {
+    /// The asset the data leaves (`service:shop/orders`).
+    pub from: String,
+    /// The asset it reaches.
+    pub to: String,
+    /// The mTLS status of the connection.
+    pub mtls: Mtls,
+    /// What shows the flow (`env ORDERS_URL`, `Ingress shop`, `NetworkPolicy allow-orders`).
+    pub via: Vec<String>,
+    /// Where the first piece of evidence is written.
+    pub location: Place,
+}
+
+/// The mesh settings that decide mTLS for a destination.
+struct Mesh<'a> {
+    /// Namespaces with sidecar injection turned on.
+    injected: Vec<Option<String>>,
+    peer_auth: Vec<&'a Object>,
+    destination_rules: Vec<&'a Object>,
+}
+
+impl<'a> Mesh<'a> {
+    fn new(estate: &'a Estate) -> Mesh<'a> {
+        let injected = estate
+            .objects
+            .iter()
+            .filter(|o| {
+                o.kind == "Namespace"
+                    && (o.label("istio-injection") == Some("enabled") || o.label("istio.io/rev").is_some())
+            })
+            .map(|o| Some(o.name.clone()))
+            .collect();
+        let of = |kind: &str| {
+            estate.objects.iter().filter(|o| o.kind == kind && o.api_version.starts_with("security.istio.io")).collect()
+        };
+        let destination_rules = estate.objects.iter().filter(|o| o.kind == "DestinationRule").collect();
+        Mesh { injected, peer_auth: of("PeerAuthentication"), destination_rules }
+    }
+
+    /// The mTLS status of traffic reaching `o`'s pods, called `host` by the client.
+    fn status(&self, o: &Object, w: &Workload, host: Option<&str>) -> Mtls {
+        let pod_labels = o.value.pointer(&format!("{}/labels", w.pod_metadata)).and_then(Value::as_object);
+        let inject = o
+            .value
+            .pointer(&format!("{}/annotations/sidecar.istio.io~1inject", w.pod_metadata))
+            .and_then(Value::as_str);
+        let mesh_wide =
+            self.peer_auth.iter().any(|p| p.namespace.as_deref() == Some("istio-system") && selector(p).is_none());
+        let in_mesh = inject != Some("false")
+            && (inject == Some("true")
+                || mesh_wide
+                || self.injected.contains(&o.namespace)
+                || self.peer_auth.iter().any(|p| p.namespace == o.namespace));
+        if !in_mesh {
+            return Mtls::None;
+        }
+        if let Some(h) = host
+            && self.destination_rules.iter().any(|d| {
+                d.value.pointer("/spec/host").and_then(Value::as_str).is_some_and(|dh| host_matches(dh, h, o))
+                    && d.value.pointer("/spec/trafficPolicy/tls/mode").and_then(Value::as_str) == Some("DISABLE")
+            })
+        {
+            return Mtls::Disabled;
+        }
+        // Workload policy, then namespace policy, then mesh-wide policy; UNSET defers upwards.
+        let workload = self.peer_auth.iter().filter(|p| p.namespace == o.namespace).find(|p| {
+            selector(p).is_some_and(|sel| sel.iter().all(|(k, v)| pod_labels.and_then(|l| l.get(k)) == Some(v)))
+        });
+        let namespace = self.peer_auth.iter().find(|p| p.namespace == o.namespace && selector(p).is_none());
+        let mesh =
+            self.peer_auth.iter().find(|p| p.namespace.as_deref() == Some("istio-system") && selector(p).is_none());
+        for p in [workload, namespace, mesh].into_iter().flatten() {
+            match p.value.pointer("/spec/mtls/mode").and_then(Value::as_str) {
+                Some("STRICT") => return Mtls::Strict,
+                Some("PERMISSIVE") => return Mtls::Permissive,
+                Some("DISABLE") => return Mtls::Disabled,
+                _ => {}
+            }
+        }
+        Mtls::Permissive
+    }
+}
+
+fn selector(p: &Object) -> Option<&serde_json::Map<String, Value>> {
+    p.value.pointer("/spec/selector/matchLabels").and_then(Value::as_object).filter(|m| !m.is_empty())
+}
+
+/// Whether a DestinationRule host names the service a client called `called`.
+fn host_matches(rule_host: &str, called: &str, o: &Object) -> bool {
+    let ns = o.namespace.as_deref().unwrap_or("default");
+    let short = called.split('.').next().unwrap_or(called);
+    rule_host == called
+        || rule_host == short
+        || rule_host == format!("{short}.{ns}.svc.cluster.local")
+        || rule_host == "*"
+        || rule_host == format!("*.{ns}.svc.cluster.local")
+}
+
+/// A reference to another service or an outside host found in a config value.
+#[derive(Debug)]
+struct Target {
+    host: String,
+    scheme: Option<String>,
+}
+
+/// Whether a variable's name says it holds a host (`REDIS_HOST`, `CART_SERVICE_ADDR`).
+fn names_a_host(var: &str) -> bool {
+    let v = var.to_ascii_uppercase();
+    ["HOST", "HOSTNAME", "ADDR", "ADDRESS", "SERVICE", "SERVER", "ENDPOINT", "URL", "URI", "BROKER", "BROKERS"]
+        .iter()
+        .any(|s| v.ends_with(s))
+}
+
+/// Hosts named in a value: URLs, `host:port`, or (when the variable's name says it holds a
+/// host) a bare service name. A bare word elsewhere is just a word: `POSTGRES_DB=orders`
+/// names a database, not the `orders` service.
+fn targets(var: &str, value: &str) -> Vec<Target> {
+    let bare_ok = names_a_host(var);
+    let mut out = Vec::new();
+    for word in value.split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == '"' || c == '\'') {
+        if word.is_empty() {
+            continue;
+        }
+        let (scheme, rest) = match word.split_once("://") {
+            Some((s, r)) => (Some(s.to_ascii_lowercase()), r),
+            None => (None, word),
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let host = match authority.rsplit_once(':') {
+            Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() => h,
+            _ if scheme.is_some() => authority,
+            _ => authority,
+        };
+        let plausible = !host.is_empty()
+            && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            && host.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        let bare = scheme.is_none() && !authority.contains(':');
+        if plausible && (!bare || bare_ok || host.contains(".svc")) {
+            out.push(Target { host: host.to_ascii_lowercase(), scheme });
+        }
+    }
+    out
+}
+
+/// The Service a host names, seen from namespace `from`.
+fn service_for<'a>(host: &str, from: &Option<String>, services: &[&'a Object]) -> Option<&'a Object> {
+    let parts: Vec<&str> = host.split('.').collect();
+    let (name, ns) = match parts.as_slice() {
+        [name] => (*name, from.clone()),
+        [name, ns] | [name, ns, "svc"] | [name, ns, "svc", "cluster", "local"] => (*name, Some((*ns).to_owned())),
+        _ => return None,
+    };
+    services.iter().copied().find(|s| {
+        s.name == name
+            && (s.namespace == ns
+                || s.namespace.is_none() && ns.as_deref() == Some("default")
+                || ns.is_none() && s.namespace.is_none())
+    })
+}
+
+/// Whether a host is outside the estate: a public-looking DNS name.
+fn external(host: &str) -> bool {
+    host.contains('.')
+        && !host.ends_with(".svc")
+        && !host.contains(".svc.")
+        && !host.ends_with(".local")
+        && !host.ends_with(".internal")
+        && !host.ends_with(".localhost")
+        && host != "localhost"
+        && !host.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// Config values a container sees, with the pointer and variable name of each.
+fn config_values(estate: &Estate, o: &Object, w: &Workload) -> Vec<(String, String, Location)> {
+    let mut out = Vec::new();
+    let config_map = |name: &str| {
+        estate.objects.iter().find(|c| c.kind == "ConfigMap" && c.name == name && c.namespace == o.namespace)
+    };
+    for c in &w.containers {
+        let Some(cv) = o.value.pointer(&c.pointer) else { continue };
+        for (i, e) in cv.get("env").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let var = e.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+            if let Some(v) = e.get("value").and_then(Value::as_str) {
+                out.push((var.clone(), v.to_owned(), o.locate(&format!("{}/env/{i}/value", c.pointer))));
+            }
+            if let (Some(cm), Some(key)) = (
+                e.pointer("/valueFrom/configMapKeyRef/name").and_then(Value::as_str).and_then(config_map),
+                e.pointer("/valueFrom/configMapKeyRef/key").and_then(Value::as_str),
+            ) && let Some(v) = cm.value.pointer(&format!("/data/{key}")).and_then(Value::as_str)
+            {
+                out.push((var, v.to_owned(), cm.locate(&format!("/data/{key}"))));
+            }
+        }
+        for e in cv.get("envFrom").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(cm) = e.pointer("/configMapRef/name").and_then(Value::as_str).and_then(config_map) {
+                for (k, v) in cm.value.get("data").and_then(Value::as_object).into_iter().flatten() {
+                    if let Some(v) = v.as_str() {
+                        out.push((k.clone(), v.to_owned(), cm.locate(&format!("/data/{k}"))));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+struct Builder {
+    flows: BTreeMap<(String, String), Flow>,
+}
+
+impl Builder {
+    fn add(&mut self, from: String, to: String, mtls: Mtls, via: String, location: &Location) {
+        if from == to {
+            return;
+        }
+        let flow = self.flows.entry((from.clone(), to.clone())).or_insert_with(|| Flow {
+            from,
+            to,
+            mtls,
+            via: Vec::new(),
+            location: location.into(),
+        });
+        if !flow.via.contains(&via) {
+            flow.via.push(via);
+        }
+    }
+}
+
+pub(crate) fn flows(estate: &Estate, assets: &[Asset], services: &[&Object]) -> (Vec<Asset>, Vec<Flow>) {
+    let mesh = Mesh::new(estate);
+    let mut b = Builder { flows: BTreeMap::new() };
+    let mut third: BTreeMap<String, Asset> = BTreeMap::new();
+    let id_of = |o: &Object| {
+        assets
+            .iter()
+            .find(|a| {
+                matches!(a.kind, AssetKind::Service | AssetKind::DataStore)
+                    && a.name == o.name
+                    && a.namespace == o.namespace
+            })
+            .map(Asset::id)
+    };
+    // The workloads behind a Service.
+    let behind = |s: &Object| -> Vec<(&Object, &Workload)> {
+        estate.workloads.iter().map(|w| (&estate.objects[w.object], w)).filter(|(o, w)| selects(s, o, w)).collect()
+    };
+
+    // ServiceEntries declare the outside hosts the mesh may reach.
+    for se in estate.objects.iter().filter(|o| o.kind == "ServiceEntry") {
+        let plain = se.value.pointer("/spec/ports").and_then(Value::as_array).is_some_and(|ports| {
+            ports.iter().any(|p| {
+                p.get("protocol")
+                    .and_then(Value::as_str)
+                    .is_some_and(|pr| matches!(pr.to_ascii_uppercase().as_str(), "HTTP" | "HTTP2" | "TCP" | "GRPC"))
+            })
+        });
+        for (i, host) in se.value.pointer("/spec/hosts").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let Some(host) = host.as_str() else { continue };
+            let mut a = asset(AssetKind::ThirdParty, host.to_owned(), None, &se.locate(&format!("/spec/hosts/{i}")));
+            a.details.insert("source".into(), Value::String(format!("ServiceEntry {}", se.display())));
+            a.details.insert("plaintext".into(), Value::Bool(plain));
+            third.entry(host.to_owned()).or_insert(a);
+        }
+    }
+
+    // Env and config naming other services or outside hosts.
+    for w in &estate.workloads {
+        let o = &estate.objects[w.object];
+        let Some(from) = id_of(o) else { continue };
+        for (var, value, location) in config_values(estate, o, w) {
+            for t in targets(&var, &value) {
+                if let Some(s) = service_for(&t.host, &o.namespace, services) {
+                    let backends = behind(s);
+                    if backends.is_empty() {
+                        let to = format!(
+                            "api:{}",
+                            s.namespace.as_ref().map_or(s.name.clone(), |ns| format!("{ns}/{}", s.name))
+                        );
+                        b.add(from.clone(), to, Mtls::None, format!("env {var}"), &location);
+                    }
+                    for (bo, bw) in backends {
+                        if let Some(to) = id_of(bo) {
+                            b.add(
+                                from.clone(),
+                                to,
+                                mesh.status(bo, bw, Some(&t.host)),
+                                format!("env {var}"),
+                                &location,
+                            );
+                        }
+                    }
+                } else if external(&t.host)
+                    && t.scheme
+                        .as_deref()
+                        .is_some_and(|s| s.starts_with("http") || s.starts_with("grpc") || s.starts_with("ws"))
+                {
+                    let tls = t.scheme.as_deref().is_some_and(|s| s.ends_with('s'));
+                    let entry = third.entry(t.host.clone()).or_insert_with(|| {
+                        let mut a = asset(AssetKind::ThirdParty, t.host.clone(), None, &location);
+                        a.details.insert("source".into(), Value::String(format!("env {var} of {}", o.display())));
+                        a
+                    });
+                    let to = entry.id();
+                    b.add(
+                        from.clone(),
+                        to,
+                        if tls { Mtls::Tls } else { Mtls::Plaintext },
+                        format!("env {var}"),
+                        &location,
+                    );
+                }
+            }
+        }
+    }
+
+    // Ingress and route backends.
+    for o in estate.objects.iter().filter(|o| o.kind == "Ingress") {
+        for (i, rule) in o.value.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let host = rule.get("host").and_then(Value::as_str).unwrap_or("*");
+            for (j, path) in rule.pointer("/http/paths").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                let p = path.get("path").and_then(Value::as_str).unwrap_or("/");
+                let Some(backend) = path
+                    .pointer("/backend/service/name")
+                    .or_else(|| path.pointer("/backend/serviceName"))
+                    .and_then(Value::as_str)
+                else {
+                    continue;
+                };
+                let from = format!(
+                    "api:{}",
+                    o.namespace.as_ref().map_or(format!("{host}{p}"), |ns| format!("{ns}/{host}{p}"))
+                );
+                let location = o.locate(&format!("/spec/rules/{i}/http/paths/{j}"));
+                for s in services.iter().filter(|s| s.name == backend && s.namespace == o.namespace) {
+                    for (bo, bw) in behind(s) {
+                        if let Some(to) = id_of(bo) {
+                            b.add(
+                                from.clone(),
+                                to,
+                                mesh.status(bo, bw, Some(backend)),
+                                format!("Ingress {}", o.name),
+                                &location,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for o in estate.objects.iter().filter(|o| o.kind == "VirtualService") {
+        let from = format!(
+            "api:{}",
+            o.namespace
+                .as_ref()
+                .map_or(format!("VirtualService {}", o.name), |ns| format!("{ns}/VirtualService {}", o.name))
+        );
+        for (i, route) in o.value.pointer("/spec/http").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (j, dest) in route.get("route").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                let Some(host) = dest.pointer("/destination/host").and_then(Value::as_str) else { continue };
+                let location = o.locate(&format!("/spec/http/{i}/route/{j}/destination/host"));
+                if let Some(s) = service_for(host, &o.namespace, services) {
+                    for (bo, bw) in behind(s) {
+                        if let Some(to) = id_of(bo) {
+                            b.add(
+                                from.clone(),
+                                to,
+                                mesh.status(bo, bw, Some(host)),
+                                format!("VirtualService {}", o.name),
+                                &location,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // NetworkPolicy rules that let one set of pods reach another.
+    let pods: Vec<(&Object, &Workload)> = estate.workloads.iter().map(|w| (&estate.objects[w.object], w)).collect();
+    let matching = |ns: &Option<String>, sel: &Value| -> Vec<(&Object, &Workload)> {
+        let Some(labels) = sel.get("matchLabels").and_then(Value::as_object).filter(|m| !m.is_empty()) else {
+            return Vec::new();
+        };
+        pods.iter()
+            .copied()
+            .filter(|(o, w)| {
+                o.namespace == *ns && {
+                    let have = o.value.pointer(&format!("{}/labels", w.pod_metadata)).and_then(Value::as_object);
+                    labels.iter().all(|(k, v)| have.and_then(|h| h.get(k)) == Some(v))
+                }
+            })
+            .collect()
+    };
+    for np in estate.objects.iter().filter(|o| o.kind == "NetworkPolicy") {
+        let Some(selected) = np.value.pointer("/spec/podSelector") else { continue };
+        let targets_of_policy = matching(&np.namespace, selected);
+        for (direction, field) in [("ingress", "from"), ("egress", "to")] {
+            for (i, rule) in np
+                .value
+                .pointer(&format!("/spec/{direction}"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                for (j, peer) in rule.get(field).and_then(Value::as_array).into_iter().flatten().enumerate() {
+                    // A peer with a namespaceSelector is other namespaces' pods: not resolvable to one workload here.
+                    let (Some(sel), None) = (peer.get("podSelector"), peer.get("namespaceSelector")) else { continue };
+                    let location = np.locate(&format!("/spec/{direction}/{i}/{field}/{j}"));
+                    for (po, _) in matching(&np.namespace, sel) {
+                        for (to_o, to_w) in &targets_of_policy {
+                            let (src, dst, dw) = if direction == "ingress" {
+                                (po, *to_o, *to_w)
+                            } else {
+                                (
+                                    *to_o,
+                                    po,
+                                    pods.iter().find(|(o, _)| std::ptr::eq(*o, po)).map(|(_, w)| *w).unwrap_or(to_w),
+                                )
+                            };
+                            if let (Some(from), Some(to)) = (id_of(src), id_of(dst)) {
+                                b.add(
+                                    from,
+                                    to,
+                                    mesh.status(dst, dw, None),
+                                    format!("NetworkPolicy {}", np.name),
+                                    &location,
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    (third.into_values().collect(), b.flows.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_in_config_values() {
+        let hosts = |var: &str, v: &str| targets(var, v).into_iter().map(|t| t.host).collect::<Vec<_>>();
+        assert_eq!(
+            hosts("ORDERS_URL", "http://orders.shop.svc.cluster.local:8080/api"),
+            ["orders.shop.svc.cluster.local"]
+        );
+        assert_eq!(hosts("PRODUCT_CATALOG_SERVICE_ADDR", "productcatalogservice:3550"), ["productcatalogservice"]);
+        assert_eq!(hosts("REDIS_HOST", "redis-cart"), ["redis-cart"]);
+        assert_eq!(hosts("VAULT", "https://user:pw@api.example.com/v1"), ["api.example.com"]);
+        assert!(hosts("POSTGRES_DB", "orders").is_empty(), "a bare word names a host only in a host variable");
+        assert!(
+            hosts("LOG_LEVEL", "info").is_empty()
+                && hosts("RATIO", "1.5").is_empty()
+                && hosts("DIR", "/var/run").is_empty()
+        );
+        assert_eq!(hosts("DB", "orders.shop.svc"), ["orders.shop.svc"]);
+    }
+
+    #[test]
+    fn outside_hosts() {
+        assert!(external("api.stripe.com"));
+        assert!(!external("orders.shop.svc.cluster.local"));
+        assert!(!external("10.0.0.1"));
+        assert!(!external("payments"));
+    }
+}
