@@ -122,6 +122,57 @@ pub(crate) struct FileResult {
     pub(crate) documents_read: usize,
 }
 
+/// Reads one in-memory file (an admission request, a fuzz input, a test): the same detection,
+/// parsing and diagnostics as a file on disk, without touching the file system.
+pub fn load_bytes(name: &str, bytes: &[u8], options: &Options) -> Estate {
+    let name: Arc<str> = Arc::from(name);
+    let mut result = FileResult::default();
+    if bytes.len() as u64 > options.max_file_size {
+        result.diagnostics.push(
+            Diagnostic::warning(
+                Code::TooLarge,
+                Pos { line: 1, col: 1 },
+                format!("input is over the {} byte limit; skipped", options.max_file_size),
+            )
+            .in_file(&name),
+        );
+        result.skipped = Some("over the size limit".to_owned());
+    } else {
+        match decode(bytes) {
+            Ok(text) => {
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let mut r = FileResult::default();
+                    read_text(&name, &text, options, &mut r);
+                    r
+                }));
+                match outcome {
+                    Ok(r) => result = r,
+                    Err(_) => {
+                        result.diagnostics.push(internal_failure(&name));
+                        result.failed = Some("internal parser failure".to_owned());
+                    }
+                }
+            }
+            Err(NotText::Binary) => result.skipped = Some("binary".to_owned()),
+            Err(NotText::Encoding(d)) => {
+                result.diagnostics.push(d.in_file(&name));
+                result.failed = Some("not UTF-8 or UTF-16".to_owned());
+            }
+        }
+    }
+    assemble(Vec::new(), vec![(name, result)], FileResult::default())
+}
+
+fn internal_failure(name: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::Internal,
+        Pos { line: 1, col: 1 },
+        "the parser failed unexpectedly on this file; it is skipped".to_owned(),
+    )
+    .with_help("please report this file to annexa's maintainers")
+    .in_file(name)
+}
+
 /// Reads everything the inputs name. Never fails: problems are diagnostics.
 pub fn load(inputs: &[Input], options: &Options) -> Estate {
     let mut diagnostics = Vec::new();
@@ -170,15 +221,20 @@ pub fn load(inputs: &[Input], options: &Options) -> Estate {
         })
         .collect();
 
-    let mut estate = Estate { diagnostics, ..Estate::default() };
     for chart in &charts {
-        estate.diagnostics.push(
+        diagnostics.push(
             Diagnostic::warning(Code::HelmUnrendered, Pos { line: 1, col: 1 }, format!("Helm chart `{chart}` is not rendered; its templates are not scanned"))
                 .with_help(format!("render it and scan the output: `helm template RELEASE {chart} > rendered.yaml && annexa scan rendered.yaml`"))
                 .in_file(&format!("{chart}/Chart.yaml")),
         );
     }
-    estate.stats.seen = files.len();
+    assemble(diagnostics, outcomes, rendered)
+}
+
+/// Puts the per-file results together in a deterministic order and builds the workload view.
+fn assemble(diagnostics: Vec<Diagnostic>, outcomes: Vec<(Arc<str>, FileResult)>, rendered: FileResult) -> Estate {
+    let mut estate = Estate { diagnostics, ..Estate::default() };
+    estate.stats.seen = outcomes.len();
     for (name, result) in outcomes {
         let outcome = if let Some(reason) = &result.skipped {
             estate.stats.skip(skip_reason(reason));

@@ -42,7 +42,7 @@ pub struct Object {
     pub spans: Arc<SpanIndex>,
     /// For rendered Helm output: the chart template named in its `# Source:` comment.
     pub template: Option<String>,
-    /// For an object rendered from a kustomization: its directory.
+    /// For an object rendered from a kustomization: the outermost kustomization's directory.
     pub via: Option<String>,
 }
 

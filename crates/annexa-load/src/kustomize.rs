@@ -226,8 +226,9 @@ impl<'a> Kustomizer<'a> {
         if !k.is_component() {
             self.transform(&k, &mut objects, out);
         }
+        // The outermost kustomization is the one a person deploys: it names the rendering.
         for o in &mut objects {
-            o.via.get_or_insert_with(|| dir.to_owned());
+            o.via = Some(dir.to_owned());
         }
         objects
     }
@@ -726,7 +727,7 @@ fn merge_key(field: &str) -> Option<&'static str> {
 }
 
 /// A strategic merge patch, the parts of it Kubernetes' built-in kinds use.
-pub(crate) fn merge(target: &mut Value, patch: &Value) {
+pub fn merge(target: &mut Value, patch: &Value) {
     let (Some(t), Some(p)) = (target.as_object_mut(), patch.as_object()) else {
         *target = patch.clone();
         return;
@@ -810,7 +811,7 @@ fn split_pointer(pointer: &str) -> Option<(&str, String)> {
 }
 
 /// Applies one RFC 6902 operation.
-pub(crate) fn json6902(doc: &mut Value, op: &Value) -> Result<(), String> {
+pub fn json6902(doc: &mut Value, op: &Value) -> Result<(), String> {
     let kind = op.get("op").and_then(Value::as_str).ok_or("operation without `op`")?;
     let path = op.get("path").and_then(Value::as_str).ok_or("operation without `path`")?;
     match kind {

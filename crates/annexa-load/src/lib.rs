@@ -12,12 +12,18 @@ mod estate;
 pub mod k8s;
 mod kustomize;
 mod read;
+pub mod sbom;
 pub mod span;
 pub mod yaml;
 
 pub use detect::DocKind;
 pub use diag::{Code, Diagnostic, Severity, Stats};
 pub use dockerfile::Dockerfile;
-pub use estate::{Document, Estate, FileReport, Input, Options, kind_counts, load};
+pub use estate::{Document, Estate, FileReport, Input, Options, kind_counts, load, load_bytes};
+/// The patch operations Kustomize applies, usable on their own.
+pub mod patch {
+    pub use crate::kustomize::{json6902, merge as strategic_merge};
+}
+
 pub use k8s::{Container, ContainerKind, Location, Object, Security, Setting, Workload};
 pub use span::{NodeSpan, Pos, SpanIndex};
