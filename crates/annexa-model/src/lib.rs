@@ -16,8 +16,10 @@
 //! ```
 
 mod framework;
+mod severity;
 
 pub use framework::{Framework, UnknownFramework};
+pub use severity::Severity;
 
 use std::fmt;
 

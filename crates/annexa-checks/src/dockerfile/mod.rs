@@ -1,0 +1,6 @@
+//! Dockerfile checks: how images are built.
+
+use crate::Check;
+
+/// The checks of this area.
+pub(crate) static CHECKS: &[&dyn Check] = &[];
