@@ -17,6 +17,16 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
+# Microsoft's SARIF multitool validates `annexa scan --format sarif` output in the CLI tests.
+if ! command -v sarif-multitool >/dev/null 2>&1; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "installing @microsoft/sarif-multitool from npm"
+    npm install -g --silent @microsoft/sarif-multitool >/dev/null 2>&1 || echo "could not install @microsoft/sarif-multitool: the SARIF validation test will say so"
+  else
+    echo "npm not found: install @microsoft/sarif-multitool for the SARIF validation test"
+  fi
+fi
+
 if [ ! -d ../shared/reference ]; then
   echo "note: ../shared is not beside the repository: reference and corpus tests will be skipped"
 fi

@@ -10,7 +10,7 @@ mod types;
 
 pub use annexa_model::{AnnexA, Framework, Strategy, Theme};
 pub use crosswalk::{Crosswalk, CrosswalkError, CrosswalkRow, Derivation, Hop, annexa_sp800_204_dataset, crosswalk};
-pub use resolve::{Entry, ResolveError, resolve};
+pub use resolve::{Entry, ResolveError, closest, resolve};
 pub use types::*;
 
 mod tables {

@@ -284,6 +284,20 @@ fn normalise(id: &str) -> String {
     id.to_lowercase()
 }
 
+/// The candidates closest to `input` by edit distance (at most three, best first), for
+/// "did you mean" help on any kind of id.
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let typed = input.trim().to_lowercase();
+    let mut scored: Vec<(usize, usize, &str)> = candidates
+        .into_iter()
+        .enumerate()
+        .map(|(order, c)| (distance(&typed, &c.to_lowercase()), order, c))
+        .filter(|(d, _, _)| *d <= (typed.len() / 3).max(1))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, _, c)| c).collect()
+}
+
 /// Levenshtein distance over characters.
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

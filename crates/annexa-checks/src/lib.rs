@@ -9,6 +9,7 @@
 //!
 //! A mapping says a check *contributes evidence to* a control, never that the control is met.
 
+mod config;
 pub mod context;
 mod finding;
 mod registry;
@@ -25,6 +26,7 @@ pub mod secrets;
 pub mod workload;
 
 pub use annexa_model::{AnnexA, Severity, Strategy};
+pub use config::EXEMPTION_EXPIRED;
 pub use context::Cx;
 pub use finding::{Finding, Findings, Fix, Resource, mask};
 pub use registry::{all, find};

@@ -37,6 +37,86 @@ Examples:\n  annexa inventory examples/estate\n  annexa inventory k8s/ --format 
 helm template web ./chart | annexa inventory -"
     )]
     Inventory(InventoryArgs),
+    /// Check the estate against the Annex A controls that can be checked as code
+    #[command(
+        after_help = "Each finding names its check, file:line:col, resource, the Annex A controls it gives evidence \
+for, how to fix it, and a machine-applicable fix where one exists. Exemptions live in annexa.toml (check, resource, \
+owner, reason, expires); an expired exemption is itself a finding.\n\n\
+Exit codes: 0 no finding at or above --fail-on (or no --fail-on), 1 findings at or above --fail-on, 2 error.\n\n\
+Examples:\n  annexa scan examples/estate\n  annexa scan k8s/ --fail-on high --format sarif > annexa.sarif\n  \
+annexa scan . --controls A.8.9 --skip image-not-pinned-by-digest\n  annexa scan . --checks K8S-0001,privilege-escalation --format json"
+    )]
+    Scan(ScanArgs),
+    /// List the checks, or show one with its documentation
+    #[command(args_conflicts_with_subcommands = true)]
+    Checks(ChecksArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// Files and directories to scan (directories are walked, .gitignore-aware); `-` reads standard input
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    pub(crate) format: ScanFormat,
+    /// Exit with 1 when a finding at or above this severity is not exempted
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub(crate) fail_on: Option<annexa_engine::Severity>,
+    /// Only these checks (ids or slugs, comma-separated or repeated)
+    #[arg(long, value_name = "CHECK")]
+    pub(crate) checks: Vec<String>,
+    /// Not these checks (ids or slugs)
+    #[arg(long, value_name = "CHECK")]
+    pub(crate) skip: Vec<String>,
+    /// Only checks that give evidence for these Annex A controls (`A.8.9`)
+    #[arg(long, value_name = "CONTROL")]
+    pub(crate) controls: Vec<String>,
+    /// The annexa.toml with exemptions [default: ./annexa.toml when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<std::path::PathBuf>,
+    /// Skip files larger than this many bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub(crate) max_file_size: u64,
+}
+
+fn parse_severity(s: &str) -> Result<annexa_engine::Severity, String> {
+    annexa_engine::Severity::parse(s)
+        .ok_or_else(|| format!("unknown severity `{s}`\n  help: use one of info, low, medium, high, critical"))
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum ScanFormat {
+    /// Findings grouped by file, a per-control summary and the counts
+    Table,
+    /// JSON: `findings`, `summary`, `diagnostics`
+    Json,
+    /// SARIF 2.1.0 for code scanning
+    Sarif,
+    /// JUnit XML for CI test reports
+    Junit,
+    /// Markdown tables
+    Markdown,
+    /// CSV, one row per finding
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ChecksArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<ChecksCommand>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ChecksCommand {
+    /// Show a check's documentation, controls and peers' ids
+    Show {
+        /// The check id or slug
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -4,16 +4,20 @@
 
 mod args;
 
-use annexa_engine::{controls, crosswalk, inventory};
-use args::{Cli, Command, ControlsCommand, DetailFormat, Format, InventoryFormat};
+use annexa_engine::{checks, controls, crosswalk, inventory, scan};
+use args::{ChecksCommand, Cli, Command, ControlsCommand, DetailFormat, Format, InventoryFormat, ScanFormat};
 use clap::Parser;
+use std::io::IsTerminal;
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(text) => print(&text),
+        Ok((text, code)) => match print(&text) {
+            ExitCode::SUCCESS => code,
+            failure => failure,
+        },
         Err(e) => {
             eprintln!("error: {e}");
             if let Some(help) = e.help() {
@@ -24,8 +28,56 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<String, annexa_engine::Error> {
+fn run(cli: Cli) -> Result<(String, ExitCode), annexa_engine::Error> {
+    if let Command::Scan(args) = cli.command {
+        return run_scan(args);
+    }
+    run_view(cli).map(|text| (text, ExitCode::SUCCESS))
+}
+
+fn run_scan(args: args::ScanArgs) -> Result<(String, ExitCode), annexa_engine::Error> {
+    let config = args.config.or_else(|| Some(std::path::PathBuf::from("annexa.toml")).filter(|p| p.is_file()));
+    let options = scan::ScanOptions {
+        paths: args.paths,
+        max_file_size: args.max_file_size,
+        checks: args.checks,
+        skip: args.skip,
+        controls: args.controls,
+        config,
+        today: None,
+        fail_on: args.fail_on,
+    };
+    let view = scan::scan(&options)?;
+    for d in &view.diagnostics {
+        eprintln!("{d}");
+    }
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let text = match args.format {
+        ScanFormat::Table => view.to_text(colour),
+        ScanFormat::Json => json(&view),
+        ScanFormat::Sarif => json(&view.to_sarif()),
+        ScanFormat::Junit => view.to_junit(),
+        ScanFormat::Markdown => view.to_markdown(),
+        ScanFormat::Csv => view.to_csv(),
+    };
+    Ok((text, if view.summary.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }))
+}
+
+fn run_view(cli: Cli) -> Result<String, annexa_engine::Error> {
     match cli.command {
+        Command::Scan(_) => Ok(String::new()),
+        Command::Checks(args) => match args.command {
+            Some(ChecksCommand::Show { id }) => Ok(checks::show(&id)?.to_text()),
+            None => {
+                let list = checks::list();
+                Ok(match args.format {
+                    Format::Json => json(&list),
+                    Format::Table => checks::table(&list).to_text(),
+                    Format::Csv => checks::table(&list).to_csv(),
+                    Format::Markdown => checks::table(&list).to_markdown(),
+                })
+            }
+        },
         Command::Controls(args) => match args.command {
             Some(ControlsCommand::Show(show)) => {
                 let detail = controls::show(&show.id, show.framework.map(|f| f.0))?;

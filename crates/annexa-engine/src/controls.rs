@@ -193,6 +193,8 @@ pub struct CheckLink {
     pub id: &'static str,
     /// The slug.
     pub slug: &'static str,
+    /// Its title.
+    pub title: &'static str,
 }
 
 /// `annexa controls show ID`.
@@ -257,6 +259,12 @@ pub fn show(id: &str, framework: Option<Framework>) -> Result<ControlDetail, Err
     };
     match entry {
         Entry::Annex(c) => {
+            d.checks = annexa_checks::all()
+                .into_iter()
+                .map(|k| k.meta())
+                .filter(|m| m.controls.contains(&c))
+                .map(|m| CheckLink { id: m.id, slug: m.slug, title: m.title })
+                .collect();
             let g = annexa_catalog::guidance(c);
             d.theme = Some(c.theme());
             d.guidance = Some(GuidanceView { meaning: g.meaning, automated: g.automated, evidence: g.evidence });
@@ -384,7 +392,7 @@ impl ControlDetail {
                 let _ = writeln!(out, "  none");
             }
             for c in &self.checks {
-                let _ = writeln!(out, "  {}  {}", c.id, c.slug);
+                let _ = writeln!(out, "  {}  {}  [{}]", c.id, c.title, c.slug);
             }
         }
         if !self.strategies.is_empty() {
@@ -457,7 +465,7 @@ impl ControlDetail {
                 out.push_str("None.\n");
             }
             for c in &self.checks {
-                let _ = writeln!(out, "- {} `{}`", c.id, c.slug);
+                let _ = writeln!(out, "- {} {} `{}`", c.id, c.title, c.slug);
             }
         }
         if let Some(s) = self.summary {

@@ -4,12 +4,15 @@
 //! The CLI (and later the server) only parse arguments and print views; every rule about what
 //! a command shows lives here.
 
+pub mod checks;
+pub mod config;
 pub mod controls;
 pub mod crosswalk;
 pub mod inventory;
+pub mod scan;
 
 pub use annexa_catalog::ResolveError;
-pub use annexa_model::{Framework, Theme};
+pub use annexa_model::{Framework, Severity, Theme};
 
 /// Why a command could not produce its view.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +45,23 @@ pub enum Error {
     /// Graphviz failed.
     #[error("graphviz failed: {0}")]
     Graphviz(String),
+    /// No check has that id or slug.
+    #[error("unknown check `{input}`")]
+    UnknownCheck {
+        /// What the user typed.
+        input: String,
+        /// The closest ids and slugs.
+        suggestions: Vec<String>,
+    },
+    /// `--controls` named something that is not an Annex A control.
+    #[error("`{0}` is not an Annex A control")]
+    NotAnAnnexAControl(String),
+    /// The selection left nothing to run.
+    #[error("the selection leaves no check to run")]
+    NoChecksSelected,
+    /// `annexa.toml` is invalid.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
 }
 
 impl Error {
@@ -60,6 +80,14 @@ impl Error {
                     .to_owned(),
             ),
             Error::Graphviz(_) => Some("check the DOT output with `--format dot`".to_owned()),
+            Error::UnknownCheck { suggestions, .. } if !suggestions.is_empty() => Some(format!(
+                "did you mean {}?",
+                suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")
+            )),
+            Error::UnknownCheck { .. } => Some("list the checks with `annexa checks`".to_owned()),
+            Error::NotAnAnnexAControl(_) => Some("write an Annex A control id such as `A.8.9`".to_owned()),
+            Error::NoChecksSelected => Some("loosen `--checks`, `--skip` or `--controls`".to_owned()),
+            Error::Config(_) => Some("fix `annexa.toml`; see the README's exemptions section".to_owned()),
         }
     }
 }

@@ -1,0 +1,333 @@
+//! `annexa scan PATH...`: runs the checks over the estate, applies exemptions, and gives the
+//! findings with their controls, a per-control summary and the run's counts.
+
+mod render;
+mod sarif;
+
+use crate::config::{Config, Exemption, glob};
+use annexa_checks::{Check, CheckMeta, Finding, Fix, Resource};
+use annexa_load::{Diagnostic, Location, Stats};
+use annexa_model::{AnnexA, Severity};
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// What to scan and how.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    /// Files and directories, `-` for standard input.
+    pub paths: Vec<String>,
+    /// Skip files larger than this.
+    pub max_file_size: u64,
+    /// Only these checks (ids or slugs); empty means all.
+    pub checks: Vec<String>,
+    /// Not these checks (ids or slugs).
+    pub skip: Vec<String>,
+    /// Only checks that give evidence for these Annex A controls.
+    pub controls: Vec<String>,
+    /// `annexa.toml` to read exemptions from.
+    pub config: Option<PathBuf>,
+    /// Today, for exemption expiry.
+    pub today: Option<Date>,
+    /// The severity at or above which the run fails.
+    pub fail_on: Option<Severity>,
+}
+
+/// Where a finding is.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct LocationView {
+    /// The file.
+    pub file: String,
+    /// Line, from 1.
+    pub line: u32,
+    /// Column, from 1.
+    pub col: u32,
+    /// JSON pointer inside the document, when the file is YAML or JSON.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub pointer: String,
+}
+
+impl From<&Location> for LocationView {
+    fn from(l: &Location) -> LocationView {
+        LocationView { file: l.file.to_string(), line: l.line, col: l.col, pointer: l.pointer.clone() }
+    }
+}
+
+/// The exemption that covers a finding.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ExemptionView {
+    /// Who answers for it.
+    pub owner: String,
+    /// Why.
+    pub reason: String,
+    /// Until when.
+    pub expires: String,
+    /// Where it is written.
+    pub source: String,
+}
+
+/// One finding as JSON shows it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct FindingView {
+    /// The check id, `K8S-0001`.
+    pub check: &'static str,
+    /// The check slug, `privileged-container`.
+    pub slug: &'static str,
+    /// The check title.
+    pub title: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// What is wrong (secret values masked).
+    pub message: String,
+    /// Where.
+    pub location: LocationView,
+    /// What it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<Resource>,
+    /// The Annex A controls the check gives evidence for.
+    pub controls: Vec<String>,
+    /// The SP 800-204 strategies it gives evidence for.
+    pub strategies: Vec<String>,
+    /// How to fix it, from the check's doc.
+    pub remediation: String,
+    /// A machine-applicable fix, where one exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+    /// The exemption that covers it, if any; an exempted finding does not fail the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exempted: Option<ExemptionView>,
+    /// The check's metadata, for renderers.
+    #[serde(skip)]
+    pub meta: &'static CheckMeta,
+}
+
+/// Findings per Annex A control.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ControlSummary {
+    /// `A.8.9`.
+    pub control: String,
+    /// Its title.
+    pub title: &'static str,
+    /// Checks run that give evidence for it.
+    pub checks_run: usize,
+    /// Findings (not exempted) against it.
+    pub findings: usize,
+    /// The checks that fired.
+    pub failing_checks: Vec<&'static str>,
+}
+
+/// The run's counts.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Summary {
+    /// Files seen, parsed, failed and skipped (with why).
+    pub files: Stats,
+    /// Checks run.
+    pub checks_run: usize,
+    /// Findings not exempted.
+    pub findings: usize,
+    /// Findings exempted.
+    pub exempted: usize,
+    /// Findings not exempted, by severity.
+    pub by_severity: BTreeMap<Severity, usize>,
+    /// Per Annex A control, for every control a check ran for.
+    pub controls: Vec<ControlSummary>,
+    /// `--fail-on`, when given.
+    pub fail_on: Option<Severity>,
+    /// Whether a finding at or above `--fail-on` is not exempted.
+    pub failed: bool,
+}
+
+/// `annexa scan`'s result.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ScanView {
+    /// Every finding, exempted ones included (marked), in file and line order.
+    pub findings: Vec<FindingView>,
+    /// The counts.
+    pub summary: Summary,
+    /// Problems reading the input, each with file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The checks that ran, for SARIF rule metadata and JUnit.
+    #[serde(skip)]
+    pub checks: Vec<&'static CheckMeta>,
+}
+
+/// The checks a run selects.
+pub fn select(options: &ScanOptions) -> Result<Vec<&'static dyn Check>, crate::Error> {
+    let all = annexa_checks::all();
+    let resolve = |wanted: &str| -> Result<&'static dyn Check, crate::Error> {
+        annexa_checks::find(wanted).ok_or_else(|| {
+            let names: Vec<&str> = all.iter().flat_map(|c| [c.meta().id, c.meta().slug]).collect();
+            crate::Error::UnknownCheck {
+                input: wanted.to_owned(),
+                suggestions: annexa_catalog::closest(wanted, names).into_iter().map(str::to_owned).collect(),
+            }
+        })
+    };
+    let split = |list: &[String]| -> Vec<String> {
+        list.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    };
+    let mut selected: Vec<&'static dyn Check> = if options.checks.is_empty() {
+        all.clone()
+    } else {
+        split(&options.checks).iter().map(|c| resolve(c)).collect::<Result<_, _>>()?
+    };
+    let controls: Vec<AnnexA> = split(&options.controls)
+        .iter()
+        .map(|c| match annexa_catalog::resolve(c, Some(annexa_model::Framework::Iso27001_2022))? {
+            annexa_catalog::Entry::Annex(a) => Ok(a),
+            _ => Err(crate::Error::NotAnAnnexAControl(c.clone())),
+        })
+        .collect::<Result<_, crate::Error>>()?;
+    if !controls.is_empty() {
+        selected.retain(|c| c.meta().controls.iter().any(|a| controls.contains(a)));
+    }
+    let skip: Vec<&'static dyn Check> = split(&options.skip).iter().map(|c| resolve(c)).collect::<Result<_, _>>()?;
+    selected.retain(|c| !skip.iter().any(|s| s.meta().id == c.meta().id));
+    selected.sort_by_key(|c| c.meta().id);
+    selected.dedup_by_key(|c| c.meta().id);
+    if selected.is_empty() {
+        return Err(crate::Error::NoChecksSelected);
+    }
+    Ok(selected)
+}
+
+/// The text under a doc heading, up to the next heading.
+pub fn doc_section(doc: &str, heading: &str) -> String {
+    let marker = format!("## {heading}");
+    let Some(start) = doc.find(&marker) else { return String::new() };
+    let body = &doc[start + marker.len()..];
+    let end = body.find("\n## ").unwrap_or(body.len());
+    body[..end].split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether an exemption covers a finding.
+fn covers(e: &Exemption, f: &Finding) -> bool {
+    let check = e.check.eq_ignore_ascii_case(f.check.id) || e.check.eq_ignore_ascii_case(f.check.slug);
+    let resource = e.resource.as_deref().is_none_or(|pattern| {
+        f.resource.as_ref().is_some_and(|r| {
+            let (kind, rest) = pattern.split_once(' ').unwrap_or((pattern, "*"));
+            let (ns, name) = rest.split_once('/').unwrap_or(("*", rest));
+            glob(kind, &r.kind) && glob(ns, r.namespace.as_deref().unwrap_or("-")) && glob(name, &r.name)
+        })
+    });
+    let file = e.file.as_deref().is_none_or(|pattern| glob(pattern, &f.location.file));
+    check && resource && file
+}
+
+/// Runs a scan.
+pub fn scan(options: &ScanOptions) -> Result<ScanView, crate::Error> {
+    let checks = select(options)?;
+    let config = match &options.config {
+        Some(path) => Config::read(path)?,
+        None => Config::default(),
+    };
+    for e in &config.exemptions {
+        if annexa_checks::find(&e.check).is_none() {
+            let names: Vec<&str> = annexa_checks::all().iter().flat_map(|c| [c.meta().id, c.meta().slug]).collect();
+            return Err(crate::Error::UnknownCheck {
+                input: e.check.clone(),
+                suggestions: annexa_catalog::closest(&e.check, names).into_iter().map(str::to_owned).collect(),
+            });
+        }
+    }
+    let estate = crate::inventory::read(&options.paths, options.max_file_size);
+    if estate.stats.seen == 0 {
+        return Err(crate::Error::NothingToRead(options.paths.join(" ")));
+    }
+    let today = options.today.unwrap_or_else(|| jiff::Zoned::now().date());
+    let config_file = config.path.as_ref().map_or_else(|| "annexa.toml".to_owned(), |p| p.display().to_string());
+    let (active, expired): (Vec<&Exemption>, Vec<&Exemption>) =
+        config.exemptions.iter().partition(|e| e.expires >= today);
+    let mut findings: Vec<FindingView> = annexa_checks::run(&estate, &checks)
+        .iter()
+        .map(|f| {
+            let exempted = active.iter().find(|e| covers(e, f)).map(|e| ExemptionView {
+                owner: e.owner.clone(),
+                reason: e.reason.clone(),
+                expires: e.expires.to_string(),
+                source: format!("{config_file}:{}", e.line),
+            });
+            view(f.check, f.message.clone(), (&f.location).into(), f.resource.clone(), f.fix.clone(), exempted)
+        })
+        .collect();
+    for e in expired {
+        let message = format!("exemption for `{}` owned by `{}` expired on {}", e.check, e.owner, e.expires);
+        let location = LocationView { file: config_file.clone(), line: e.line.max(1), col: 1, pointer: String::new() };
+        findings.push(view(&annexa_checks::EXEMPTION_EXPIRED, message, location, None, None, None));
+    }
+    let metas: Vec<&'static CheckMeta> =
+        checks.iter().map(|c| c.meta()).chain([&annexa_checks::EXEMPTION_EXPIRED]).collect();
+    let summary = summarise(&findings, &metas, estate.stats.clone(), options.fail_on, checks.len());
+    Ok(ScanView { findings, summary, diagnostics: estate.diagnostics, checks: metas })
+}
+
+fn view(
+    meta: &'static CheckMeta,
+    message: String,
+    location: LocationView,
+    resource: Option<Resource>,
+    fix: Option<Fix>,
+    exempted: Option<ExemptionView>,
+) -> FindingView {
+    FindingView {
+        check: meta.id,
+        slug: meta.slug,
+        title: meta.title,
+        severity: meta.severity,
+        message,
+        location,
+        resource,
+        controls: meta.controls.iter().map(ToString::to_string).collect(),
+        strategies: meta.strategies.iter().map(|s| s.id().to_owned()).collect(),
+        remediation: doc_section(meta.doc, "Remediation"),
+        fix,
+        exempted,
+        meta,
+    }
+}
+
+fn summarise(
+    findings: &[FindingView],
+    checks: &[&'static CheckMeta],
+    files: Stats,
+    fail_on: Option<Severity>,
+    checks_run: usize,
+) -> Summary {
+    let open: Vec<&FindingView> = findings.iter().filter(|f| f.exempted.is_none()).collect();
+    let mut by_severity = BTreeMap::new();
+    for f in &open {
+        *by_severity.entry(f.severity).or_insert(0) += 1;
+    }
+    let mut controls: Vec<ControlSummary> = Vec::new();
+    for control in AnnexA::ALL {
+        let run: Vec<&&CheckMeta> = checks
+            .iter()
+            .filter(|c| c.controls.contains(&control) && c.id != annexa_checks::EXEMPTION_EXPIRED.id)
+            .collect();
+        if run.is_empty() {
+            continue;
+        }
+        let hits: Vec<&&FindingView> = open.iter().filter(|f| f.meta.controls.contains(&control)).collect();
+        let mut failing: Vec<&'static str> = hits.iter().map(|f| f.check).collect();
+        failing.sort_unstable();
+        failing.dedup();
+        controls.push(ControlSummary {
+            control: control.to_string(),
+            title: control.title(),
+            checks_run: run.len(),
+            findings: hits.len(),
+            failing_checks: failing,
+        });
+    }
+    let failed = fail_on.is_some_and(|threshold| open.iter().any(|f| f.severity >= threshold));
+    Summary {
+        files,
+        checks_run,
+        findings: open.len(),
+        exempted: findings.len() - open.len(),
+        by_severity,
+        controls,
+        fail_on,
+        failed,
+    }
+}
