@@ -202,7 +202,7 @@ pub struct Security {
     pub run_as_group: Option<Setting<i64>>,
     /// `seccompProfile.type` (container, else pod).
     pub seccomp: Option<Setting<String>>,
-    /// `appArmorProfile.type` (container, else pod, else the legacy annotation).
+    /// `appArmorProfile.type` (container, else the legacy per-container annotation, else pod).
     pub apparmor: Option<Setting<String>>,
     /// `seLinuxOptions` (container, else pod).
     pub selinux: Option<Setting<Value>>,
@@ -334,11 +334,11 @@ fn resolve(
             })
         })
     };
-    // The legacy AppArmor annotation still works on clusters before 1.30.
-    let apparmor = text(inherited(&["appArmorProfile", "type"])).or_else(|| {
+    // The kubelet's order: the container's own field, then its legacy annotation (still
+    // honoured before 1.30), then the pod-level field.
+    let annotation = || {
         let key = format!("container.apparmor.security.beta.kubernetes.io/{name}");
-        let annotations =
-            if object.kind == "Pod" { "/metadata/annotations".to_owned() } else { object_pod_annotations(object) };
+        let annotations = if object.kind == "Pod" { "/metadata/annotations".to_owned() } else { object_pod_annotations(object) };
         object.value.pointer(&annotations).and_then(|a| a.get(&key)).and_then(Value::as_str).map(|v| Setting {
             value: match v {
                 "runtime/default" => "RuntimeDefault".to_owned(),
@@ -348,6 +348,9 @@ fn resolve(
             pointer: child(&annotations, &key),
             from_pod: true,
         })
+    };
+    let apparmor = text(own_only(&["appArmorProfile", "type"])).or_else(annotation).or_else(|| {
+        text(lookup(pod, &["appArmorProfile", "type"]).map(|v| (v.clone(), child(&child(pod_pointer, "appArmorProfile"), "type"), true)))
     });
     Security {
         run_as_non_root: boolean(inherited(&["runAsNonRoot"])),
@@ -464,6 +467,27 @@ spec:
         assert!(w.containers.iter().all(|c| c.security.privileged.is_none()));
         assert_eq!(w.containers[2].security.apparmor.as_ref().map(|s| s.value.as_str()), Some("RuntimeDefault"));
         assert!(w.containers[1].security.apparmor.is_none());
+    }
+
+    #[test]
+    fn apparmor_follows_the_kubelet_order() {
+        let text = "apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations:
+    container.apparmor.security.beta.kubernetes.io/b: runtime/default
+spec:
+  securityContext:
+    appArmorProfile: {type: Unconfined}
+  containers:
+  - {name: a, image: x, securityContext: {appArmorProfile: {type: Localhost}}}
+  - {name: b, image: x}
+  - {name: c, image: x}
+";
+        let (_, workloads, _) = load(text);
+        let got: Vec<Option<String>> = workloads[0].containers.iter().map(|c| c.security.apparmor.as_ref().map(|s| s.value.clone())).collect();
+        assert_eq!(got, [Some("Localhost".into()), Some("RuntimeDefault".into()), Some("Unconfined".into())]);
     }
 
     #[test]
