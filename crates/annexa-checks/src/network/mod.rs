@@ -1,6 +1,25 @@
 //! Network checks: NetworkPolicy coverage, exposure through Services and Ingress.
 
+mod ingress_without_tls;
+mod network_policy_selects_nothing;
+mod pod_without_network_policy;
+mod selector;
+mod service_external_ips;
+mod service_node_port_or_load_balancer;
+
+pub use ingress_without_tls::IngressWithoutTls;
+pub use network_policy_selects_nothing::NetworkPolicySelectsNothing;
+pub use pod_without_network_policy::PodWithoutNetworkPolicy;
+pub use service_external_ips::ServiceExternalIps;
+pub use service_node_port_or_load_balancer::ServiceNodePortOrLoadBalancer;
+
 use crate::Check;
 
 /// The checks of this area.
-pub(crate) static CHECKS: &[&dyn Check] = &[];
+pub(crate) static CHECKS: &[&dyn Check] = &[
+    &PodWithoutNetworkPolicy,
+    &NetworkPolicySelectsNothing,
+    &ServiceNodePortOrLoadBalancer,
+    &ServiceExternalIps,
+    &IngressWithoutTls,
+];

@@ -1,0 +1,281 @@
+//! What the pod hygiene checks share: image references as container runtimes read them,
+//! resource settings with the defaults Kubernetes and LimitRanges fill in, objects of the same
+//! scope, and how a container is named in a message.
+
+use crate::context::{Cx, pod};
+use annexa_load::{Container, ContainerKind, Object, Workload};
+use serde_json::{Map, Value};
+
+/// `container `app``, `init container `migrate`` or `ephemeral container `debug``.
+pub(crate) fn describe(c: &Container) -> String {
+    let what = match c.kind {
+        ContainerKind::Container => "container",
+        ContainerKind::Init => "init container",
+        ContainerKind::Ephemeral => "ephemeral container",
+    };
+    format!("{what} `{}`", c.name)
+}
+
+/// Whether two objects end up in the same namespace: the same written namespace (both absent
+/// means both go to the namespace they are applied to) and, for rendered kustomizations, the
+/// same kustomization, so that two overlays of one base are never mixed.
+pub(crate) fn same_scope(a: &Object, b: &Object) -> bool {
+    a.namespace == b.namespace && a.via == b.via
+}
+
+/// The deepest of `pointers` (shallowest first) that is written in the object.
+pub(crate) fn deepest(o: &Object, pointers: &[String]) -> String {
+    pointers
+        .iter()
+        .rev()
+        .find(|p| o.value.pointer(p).is_some())
+        .or_else(|| pointers.first())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A value that is really there: not null, not an empty string.
+fn written(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(_) => true,
+    }
+}
+
+/// `resources.limits` or `resources.requests`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Amount {
+    /// `limits`.
+    Limit,
+    /// `requests`.
+    Request,
+}
+
+impl Amount {
+    fn field(self) -> &'static str {
+        match self {
+            Amount::Limit => "limits",
+            Amount::Request => "requests",
+        }
+    }
+}
+
+/// `resources.<amount>.<resource>` of a mapping that has `resources` (a container or a pod).
+fn amount(m: &Map<String, Value>, amount: Amount, resource: &str) -> bool {
+    written(m.get("resources").and_then(|r| r.get(amount.field())).and_then(|a| a.get(resource)))
+}
+
+/// The defaults the LimitRanges of one namespace give containers, as the API server fills them
+/// in: a missing default limit is the `max`; a missing default request is the default limit,
+/// else the `min`.
+#[derive(Debug, Default)]
+pub(crate) struct LimitDefaults {
+    ranges: Vec<Map<String, Value>>,
+}
+
+impl LimitDefaults {
+    /// The `type: Container` items of every LimitRange in the object's namespace.
+    pub(crate) fn of(cx: &Cx<'_>, o: &Object) -> LimitDefaults {
+        let ranges = cx
+            .objects_of("LimitRange")
+            .filter(|lr| same_scope(o, lr))
+            .filter_map(|lr| lr.value.pointer("/spec/limits").and_then(Value::as_array))
+            .flatten()
+            .filter_map(Value::as_object)
+            .filter(|item| item.get("type").and_then(Value::as_str) == Some("Container"))
+            .cloned()
+            .collect();
+        LimitDefaults { ranges }
+    }
+
+    fn gives(&self, amount: Amount, resource: &str) -> bool {
+        let fields: &[&str] = match amount {
+            Amount::Limit => &["default", "max"],
+            Amount::Request => &["defaultRequest", "default", "max", "min"],
+        };
+        self.ranges.iter().any(|item| fields.iter().any(|f| written(item.get(*f).and_then(|m| m.get(resource)))))
+    }
+}
+
+/// Where to report that a container sets no `amount` of `resource`, or `None` when it ends up
+/// with one anyway: its own, the request Kubernetes copies from its limit, a pod-level
+/// `resources` (which bounds every container together), or a LimitRange default. Ephemeral
+/// containers cannot have resources and are never reported.
+pub(crate) fn missing_resource(
+    o: &Object,
+    w: &Workload,
+    c: &Container,
+    defaults: &LimitDefaults,
+    which: Amount,
+    resource: &str,
+) -> Option<String> {
+    if c.kind == ContainerKind::Ephemeral {
+        return None;
+    }
+    let own = crate::context::container(o, c)?;
+    let set = |m: &Map<String, Value>| {
+        amount(m, which, resource) || which == Amount::Request && amount(m, Amount::Limit, resource)
+    };
+    if set(own) || pod(o, w).is_some_and(set) || defaults.gives(which, resource) {
+        return None;
+    }
+    let resources = format!("{}/resources", c.pointer);
+    let list = format!("{resources}/{}", which.field());
+    Some(deepest(o, &[c.pointer.clone(), resources, list]))
+}
+
+/// An image reference, split as container runtimes split it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ImageRef<'a> {
+    /// The registry host, when one is written (`ghcr.io`, `localhost:5000`).
+    pub(crate) registry: Option<&'a str>,
+    /// The repository path after the registry (`library/nginx`, `nginx`).
+    pub(crate) repository: &'a str,
+    /// The tag, when one is written.
+    pub(crate) tag: Option<&'a str>,
+    /// The digest, when one is written (`sha256:…`).
+    pub(crate) digest: Option<&'a str>,
+}
+
+impl<'a> ImageRef<'a> {
+    /// Splits a reference. `None` for an empty one or one holding a template placeholder
+    /// (`${TAG}`, `{{ .Values.image }}`) that is filled in after annexa reads the file.
+    pub(crate) fn parse(image: &'a str) -> Option<ImageRef<'a>> {
+        let image = image.trim();
+        if image.is_empty() || image.contains('$') || image.contains("{{") {
+            return None;
+        }
+        let (name, digest) = match image.split_once('@') {
+            Some((name, digest)) => (name, Some(digest)),
+            None => (image, None),
+        };
+        // The first component is a registry host when it looks like one, as the Docker
+        // reference grammar decides: a dot, a port, `localhost`, or an upper-case letter.
+        let (registry, rest) = match name.split_once('/') {
+            Some((first, rest))
+                if first.contains(['.', ':']) || first == "localhost" || first.chars().any(char::is_uppercase) =>
+            {
+                (Some(first), rest)
+            }
+            _ => (None, name),
+        };
+        let (repository, tag) = match rest.rsplit_once(':') {
+            Some((repo, tag)) if !tag.contains('/') => (repo, Some(tag)),
+            _ => (rest, None),
+        };
+        Some(ImageRef { registry, repository, tag, digest })
+    }
+
+    /// Whether the digest is a well-formed content digest (`sha256:` and its 64 hex digits).
+    pub(crate) fn pinned(&self) -> bool {
+        self.digest.and_then(|d| d.split_once(':')).is_some_and(|(algorithm, hex)| {
+            let length_fits = match algorithm {
+                "sha256" => hex.len() == 64,
+                "sha384" => hex.len() == 96,
+                "sha512" => hex.len() == 128,
+                other => !other.is_empty() && hex.len() >= 32,
+            };
+            length_fits && hex.chars().all(|c| c.is_ascii_hexdigit())
+        })
+    }
+
+    /// The tag Kubernetes assumes: the written one, else `latest` when there is no digest.
+    pub(crate) fn effective_tag(&self) -> Option<&'a str> {
+        match (self.tag, self.digest) {
+            (Some(tag), _) => Some(tag),
+            (None, None) => Some("latest"),
+            (None, Some(_)) => None,
+        }
+    }
+}
+
+/// Whether a workload is a batch workload: a Job, a CronJob, or a pod that is not restarted
+/// when it exits (`restartPolicy: Never` or `OnFailure`).
+pub(crate) fn is_batch(o: &Object, w: &Workload) -> bool {
+    matches!(o.kind.as_str(), "Job" | "CronJob")
+        || pod(o, w)
+            .and_then(|p| p.get("restartPolicy"))
+            .and_then(Value::as_str)
+            .is_some_and(|r| r == "Never" || r == "OnFailure")
+}
+
+/// The ServiceAccount a pod runs as, and the field that names it: `serviceAccountName`, else
+/// the deprecated `serviceAccount`, else (no field) the namespace's `default`.
+pub(crate) fn service_account<'o>(o: &'o Object, w: &Workload) -> (&'o str, Option<String>) {
+    let Some(spec) = pod(o, w) else { return ("default", None) };
+    ["serviceAccountName", "serviceAccount"]
+        .into_iter()
+        .find_map(|f| {
+            spec.get(f)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(|n| (n, Some(annexa_load::span::child(&w.pod, f))))
+        })
+        .unwrap_or(("default", None))
+}
+
+/// How a container's probe of one kind (`livenessProbe`, `readinessProbe`) is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Probe {
+    /// Written with a handler.
+    Present,
+    /// Absent or null: report at the container.
+    Missing,
+    /// Written without `exec`, `httpGet`, `tcpSocket` or `grpc`: report at this pointer.
+    NoHandler(String),
+}
+
+/// Reads a container's probe of one kind.
+pub(crate) fn probe(o: &Object, c: &Container, field: &str) -> Probe {
+    let Some(own) = crate::context::container(o, c) else { return Probe::Present };
+    match own.get(field) {
+        None | Some(Value::Null) => Probe::Missing,
+        Some(p) if ["exec", "httpGet", "tcpSocket", "grpc"].iter().any(|h| p.get(*h).is_some_and(|v| !v.is_null())) => {
+            Probe::Present
+        }
+        Some(_) => Probe::NoHandler(annexa_load::span::child(&c.pointer, field)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Registry, repository, tag and digest.
+    type Parts<'a> = (Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>);
+
+    fn parts(image: &str) -> Option<Parts<'_>> {
+        ImageRef::parse(image).map(|r| (r.registry, r.repository, r.tag, r.digest))
+    }
+
+    #[test]
+    fn image_references_split_as_runtimes_split_them() {
+        assert_eq!(parts("nginx"), Some((None, "nginx", None, None)));
+        assert_eq!(parts("nginx:1.27"), Some((None, "nginx", Some("1.27"), None)));
+        assert_eq!(parts("bitnami/redis:7.2"), Some((None, "bitnami/redis", Some("7.2"), None)));
+        assert_eq!(parts("localhost:5000/app"), Some((Some("localhost:5000"), "app", None, None)));
+        assert_eq!(parts("localhost/app:1"), Some((Some("localhost"), "app", Some("1"), None)));
+        assert_eq!(
+            parts("ghcr.io/org/app:v2@sha256:abc"),
+            Some((Some("ghcr.io"), "org/app", Some("v2"), Some("sha256:abc")))
+        );
+        assert_eq!(parts("registry:5000/team/app"), Some((Some("registry:5000"), "team/app", None, None)));
+        assert_eq!(parts("${IMAGE}"), None);
+        assert_eq!(parts("  "), None);
+    }
+
+    #[test]
+    fn kubernetes_assumes_latest_only_without_tag_and_digest() {
+        let tag = |i: &str| ImageRef::parse(i).and_then(|r| r.effective_tag()).map(str::to_owned);
+        assert_eq!(tag("nginx").as_deref(), Some("latest"));
+        assert_eq!(tag("nginx:1.27").as_deref(), Some("1.27"));
+        assert_eq!(tag("nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), None);
+        let pinned = |i: &str| ImageRef::parse(i).is_some_and(|r| r.pinned());
+        assert!(pinned("nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+        assert!(!pinned("nginx@sha256:abc"));
+        assert!(!pinned("nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg"));
+        assert!(!pinned("nginx:1.27"));
+    }
+}
