@@ -80,10 +80,10 @@ pub fn estate(resources: usize, seed: u64) -> Vec<File> {
             written += 1;
         }
         files.push(File { path: format!("k8s/{ns}/{name}.yaml"), text });
-        if service % 10 == 0 {
+        if service.is_multiple_of(10) {
             files.push(File { path: format!("services/{name}/Dockerfile"), text: dockerfile(&mut rng, &name) });
         }
-        if service % 25 == 0 {
+        if service.is_multiple_of(25) {
             files.push(File { path: format!(".github/workflows/{name}.yaml"), text: workflow(&mut rng, &name) });
         }
         service += 1;
@@ -117,7 +117,8 @@ fn service_documents(rng: &mut Rng, ns: &str, name: &str, n: usize) -> Vec<Strin
     let escalation = if rng.chance(70) { "\n            allowPrivilegeEscalation: false" } else { "" };
     let read_only = if rng.chance(60) { "\n            readOnlyRootFilesystem: true" } else { "" };
     let drop = if rng.chance(65) { "\n            capabilities:\n              drop: [ALL]" } else { "" };
-    let limits = if rng.chance(75) { "\n            limits:\n              cpu: 500m\n              memory: 256Mi" } else { "" };
+    let limits =
+        if rng.chance(75) { "\n            limits:\n              cpu: 500m\n              memory: 256Mi" } else { "" };
     let probes = if rng.chance(70) {
         "\n          livenessProbe:\n            httpGet: {path: /healthz, port: 8080}\n          readinessProbe:\n            httpGet: {path: /ready, port: 8080}"
     } else {
@@ -144,9 +145,12 @@ fn service_documents(rng: &mut Rng, ns: &str, name: &str, n: usize) -> Vec<Strin
     docs.push(format!(
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {name}-ingress\n  namespace: {ns}\nspec:\n  podSelector:\n    matchLabels:\n      app: {name}\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels:\n              app: {peer}\n      ports:\n        - port: 8080\n"
     ));
+    let resources = if rng.chance(10) { "\"*\"" } else { "configmaps" };
     docs.push(format!(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: {name}-reader\n  namespace: {ns}\nrules:\n  - apiGroups: [\"\"]\n    resources: [{}]\n    verbs: [get, list]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}-reader\n  namespace: {ns}\nsubjects:\n  - kind: ServiceAccount\n    name: {name}\n    namespace: {ns}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: {name}-reader\n",
-        if rng.chance(10) { "\"*\"" } else { "configmaps" }
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: {name}-reader\n  namespace: {ns}\nrules:\n  - apiGroups: [\"\"]\n    resources: [{resources}]\n    verbs: [get, list]\n"
+    ));
+    docs.push(format!(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}-reader\n  namespace: {ns}\nsubjects:\n  - kind: ServiceAccount\n    name: {name}\n    namespace: {ns}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: {name}-reader\n"
     ));
     match n % 4 {
         0 => docs.push(format!(
@@ -174,7 +178,11 @@ fn dockerfile(rng: &mut Rng, name: &str) -> String {
 }
 
 fn workflow(rng: &mut Rng, name: &str) -> String {
-    let pinned = if rng.chance(50) { "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683" } else { "actions/checkout@v4" };
+    let pinned = if rng.chance(50) {
+        "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"
+    } else {
+        "actions/checkout@v4"
+    };
     format!(
         "name: {name}\non:\n  push:\n    branches: [main]\n  pull_request:\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: {pinned}\n      - run: make test\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/{name}:${{{{ github.sha }}}}\n"
     )
@@ -193,7 +201,11 @@ mod tests {
     #[test]
     fn it_writes_the_number_of_resources_asked_for() {
         for n in [1, 10, 999, 2_000] {
-            let docs: usize = estate(n, 1).iter().filter(|f| f.path.starts_with("k8s/") && !f.path.ends_with("namespace.yaml")).map(|f| f.text.matches("\n---\n").count() + 1).sum();
+            let docs: usize = estate(n, 1)
+                .iter()
+                .filter(|f| f.path.starts_with("k8s/") && !f.path.ends_with("namespace.yaml"))
+                .map(|f| f.text.matches("\n---\n").count() + 1)
+                .sum();
             assert_eq!(docs, n, "{n}");
         }
     }

@@ -2,27 +2,75 @@
 
 use annexa_load::{Container, Estate, Object, Workload};
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
-/// The context every hook receives.
+/// The context every hook receives. Its indexes are built once per run so that a check
+/// looking across objects (a NetworkPolicy for this pod, the LimitRange of this namespace)
+/// costs a lookup, not a pass over the whole estate: scans stay linear in the estate's size.
 #[derive(Debug)]
 pub struct Cx<'a> {
     /// The estate being checked.
     pub estate: &'a Estate,
     /// Namespaces that hold at least one workload (`None` for objects without a namespace).
     pub workload_namespaces: BTreeSet<Option<String>>,
+    by_kind: HashMap<&'a str, Vec<&'a Object>>,
+    /// Kind, then namespace (`""` for objects that name none: Kubernetes names are never empty).
+    by_kind_namespace: HashMap<&'a str, HashMap<&'a str, Vec<&'a Object>>>,
+    workloads_by_namespace: HashMap<&'a str, Vec<(&'a Object, &'a Workload)>>,
+    /// Facts a check area computes once per run (whether Istio is in use, ...).
+    pub memo: Memo,
+}
+
+/// Facts computed at most once per run, on first use.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// Whether the estate uses Istio.
+    pub istio: OnceLock<bool>,
 }
 
 impl<'a> Cx<'a> {
     /// Builds the shared indexes.
     pub fn new(estate: &'a Estate) -> Cx<'a> {
-        let workload_namespaces = estate.workloads.iter().map(|w| estate.objects[w.object].namespace.clone()).collect();
-        Cx { estate, workload_namespaces }
+        let workload_namespaces =
+            estate.workloads.iter().filter_map(|w| estate.objects.get(w.object)).map(|o| o.namespace.clone()).collect();
+        let mut by_kind: HashMap<&str, Vec<&Object>> = HashMap::new();
+        let mut by_kind_namespace: HashMap<&str, HashMap<&str, Vec<&Object>>> = HashMap::new();
+        for o in &estate.objects {
+            by_kind.entry(o.kind.as_str()).or_default().push(o);
+            let namespace = o.namespace.as_deref().unwrap_or_default();
+            by_kind_namespace.entry(o.kind.as_str()).or_default().entry(namespace).or_default().push(o);
+        }
+        let mut workloads_by_namespace: HashMap<&str, Vec<(&Object, &Workload)>> = HashMap::new();
+        for w in &estate.workloads {
+            if let Some(o) = estate.objects.get(w.object) {
+                workloads_by_namespace.entry(o.namespace.as_deref().unwrap_or_default()).or_default().push((o, w));
+            }
+        }
+        Cx { estate, workload_namespaces, by_kind, by_kind_namespace, workloads_by_namespace, memo: Memo::default() }
     }
 
-    /// Objects of a kind.
-    pub fn objects_of(&self, kind: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.estate.objects.iter().filter(move |o| o.kind == kind)
+    /// Objects of a kind, in estate order.
+    pub fn objects_of(&self, kind: &str) -> std::iter::Copied<std::slice::Iter<'_, &'a Object>> {
+        self.by_kind.get(kind).map_or(&[][..], Vec::as_slice).iter().copied()
+    }
+
+    /// Objects of a kind in one namespace (`None`: objects that name no namespace), in estate order.
+    pub fn objects_in(
+        &self,
+        kind: &str,
+        namespace: Option<&str>,
+    ) -> std::iter::Copied<std::slice::Iter<'_, &'a Object>> {
+        let found = self.by_kind_namespace.get(kind).and_then(|m| m.get(namespace.unwrap_or_default()));
+        found.map_or(&[][..], Vec::as_slice).iter().copied()
+    }
+
+    /// The workloads of one namespace, in estate order.
+    pub fn workloads_in(
+        &self,
+        namespace: Option<&str>,
+    ) -> std::iter::Copied<std::slice::Iter<'_, (&'a Object, &'a Workload)>> {
+        self.workloads_by_namespace.get(namespace.unwrap_or_default()).map_or(&[][..], Vec::as_slice).iter().copied()
     }
 }
 

@@ -97,6 +97,16 @@ pub struct CheckMeta {
     pub doc: &'static str,
 }
 
+impl CheckMeta {
+    /// The documentation as Markdown: doc comments keep the space after `///`, dropped here.
+    pub fn documentation(&self) -> String {
+        let mut text: String =
+            self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n");
+        text.push('\n');
+        text
+    }
+}
+
 /// A check: metadata plus hooks. Each hook defaults to doing nothing.
 pub trait Check: Sync + Send {
     /// The check's metadata.

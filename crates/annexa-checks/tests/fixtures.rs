@@ -1,7 +1,9 @@
 //! Every check against its fixtures, and the catalogue against its own rules.
 //!
 //! `fixtures/<slug>/fail/` holds files in which each line marked `# expect: <slug>` must
-//! produce exactly one finding of that check and no other line may; `fixtures/<slug>/pass/`
+//! produce exactly one finding of that check and no other line may (a line that cannot carry a
+//! trailing comment, such as a Dockerfile `FROM`, is marked by `# expect-next-line: <slug>` on
+//! the line above); `fixtures/<slug>/pass/`
 //! must stay silent for it. The metadata cannot lie: ids and slugs are unique and well formed,
 //! every doc has the four headings, every check names controls that exist.
 
@@ -26,13 +28,17 @@ fn expected(dir: &Path, slug: &str) -> BTreeSet<(String, u32)> {
     let estate = load(&[Input::Path(dir.to_path_buf())], &Options::default());
     for f in &estate.files {
         let text = std::fs::read_to_string(&*f.path).unwrap_or_default();
-        for (i, line) in text.lines().enumerate() {
-            let marked = line
-                .split("# expect:")
+        let names = |line: &str, marker: &str| {
+            line.split(marker)
                 .skip(1)
-                .any(|rest| rest.split(|c: char| c == ',' || c.is_whitespace()).any(|s| s == slug));
-            if marked {
+                .any(|rest| rest.split(|c: char| c == ',' || c.is_whitespace()).any(|s| s == slug))
+        };
+        for (i, line) in text.lines().enumerate() {
+            if names(line, "# expect:") {
                 out.insert((f.path.to_string(), i as u32 + 1));
+            }
+            if names(line, "# expect-next-line:") {
+                out.insert((f.path.to_string(), i as u32 + 2));
             }
         }
     }

@@ -25,7 +25,7 @@ pub struct CheckView {
     /// The peers' ids.
     pub aliases: Vec<&'static str>,
     /// The documentation (Markdown).
-    pub doc: &'static str,
+    pub doc: String,
 }
 
 fn view(m: &'static CheckMeta) -> CheckView {
@@ -38,7 +38,7 @@ fn view(m: &'static CheckMeta) -> CheckView {
         controls: m.controls.iter().map(ToString::to_string).collect(),
         strategies: m.strategies.iter().map(|s| s.id().to_owned()).collect(),
         aliases: m.aliases.to_vec(),
-        doc: m.doc,
+        doc: m.documentation(),
     }
 }
 
@@ -60,7 +60,7 @@ pub fn table(checks: &[CheckView]) -> Table {
 pub fn show(id: &str) -> Result<CheckView, crate::Error> {
     let options = crate::scan::ScanOptions { checks: vec![id.to_owned()], ..Default::default() };
     let found = crate::scan::select(&options)?;
-    Ok(found.into_iter().next().map(|c| view(c.meta())).ok_or(crate::Error::NoChecksSelected)?)
+    found.into_iter().next().map(|c| view(c.meta())).ok_or(crate::Error::NoChecksSelected)
 }
 
 impl CheckView {
@@ -82,6 +82,6 @@ impl CheckView {
 
     /// One line for a control's detail view.
     pub fn summary(&self) -> String {
-        doc_section(self.doc, "What it checks")
+        doc_section(&self.doc, "What it checks")
     }
 }

@@ -7,7 +7,7 @@ use crate::{Asset, AssetKind, Place, asset, selects};
 use annexa_load::k8s::Location;
 use annexa_load::{Estate, Object, Workload};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How a flow is protected in transit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -61,7 +61,8 @@ struct Mesh<'a> {
     /// Namespaces with sidecar injection turned on.
     injected: Vec<Option<String>>,
     peer_auth: Vec<&'a Object>,
-    destination_rules: Vec<&'a Object>,
+    /// DestinationRules that turn TLS off, by the host they name.
+    tls_disabled: HashMap<String, Vec<&'a Object>>,
 }
 
 impl<'a> Mesh<'a> {
@@ -78,8 +79,15 @@ impl<'a> Mesh<'a> {
         let of = |kind: &str| {
             estate.objects.iter().filter(|o| o.kind == kind && o.api_version.starts_with("security.istio.io")).collect()
         };
-        let destination_rules = estate.objects.iter().filter(|o| o.kind == "DestinationRule").collect();
-        Mesh { injected, peer_auth: of("PeerAuthentication"), destination_rules }
+        let mut tls_disabled: HashMap<String, Vec<&Object>> = HashMap::new();
+        for d in estate.objects.iter().filter(|o| o.kind == "DestinationRule") {
+            if d.value.pointer("/spec/trafficPolicy/tls/mode").and_then(Value::as_str) == Some("DISABLE")
+                && let Some(host) = d.value.pointer("/spec/host").and_then(Value::as_str)
+            {
+                tls_disabled.entry(host.to_owned()).or_default().push(d);
+            }
+        }
+        Mesh { injected, peer_auth: of("PeerAuthentication"), tls_disabled }
     }
 
     /// The mTLS status of traffic reaching `o`'s pods, called `host` by the client.
@@ -100,10 +108,7 @@ impl<'a> Mesh<'a> {
             return Mtls::None;
         }
         if let Some(h) = host
-            && self.destination_rules.iter().any(|d| {
-                d.value.pointer("/spec/host").and_then(Value::as_str).is_some_and(|dh| host_matches(dh, h, o))
-                    && d.value.pointer("/spec/trafficPolicy/tls/mode").and_then(Value::as_str) == Some("DISABLE")
-            })
+            && rule_hosts(h, o).iter().any(|candidate| self.tls_disabled.contains_key(candidate))
         {
             return Mtls::Disabled;
         }
@@ -130,15 +135,17 @@ fn selector(p: &Object) -> Option<&serde_json::Map<String, Value>> {
     p.value.pointer("/spec/selector/matchLabels").and_then(Value::as_object).filter(|m| !m.is_empty())
 }
 
-/// Whether a DestinationRule host names the service a client called `called`.
-fn host_matches(rule_host: &str, called: &str, o: &Object) -> bool {
+/// The DestinationRule hosts that name the service a client called `called`.
+fn rule_hosts(called: &str, o: &Object) -> [String; 5] {
     let ns = o.namespace.as_deref().unwrap_or("default");
     let short = called.split('.').next().unwrap_or(called);
-    rule_host == called
-        || rule_host == short
-        || rule_host == format!("{short}.{ns}.svc.cluster.local")
-        || rule_host == "*"
-        || rule_host == format!("*.{ns}.svc.cluster.local")
+    [
+        called.to_owned(),
+        short.to_owned(),
+        format!("{short}.{ns}.svc.cluster.local"),
+        "*".to_owned(),
+        format!("*.{ns}.svc.cluster.local"),
+    ]
 }
 
 /// A reference to another service or an outside host found in a config value.
@@ -188,20 +195,81 @@ fn targets(var: &str, value: &str) -> Vec<Target> {
     out
 }
 
-/// The Service a host names, seen from namespace `from`.
-fn service_for<'a>(host: &str, from: &Option<String>, services: &[&'a Object]) -> Option<&'a Object> {
-    let parts: Vec<&str> = host.split('.').collect();
-    let (name, ns) = match parts.as_slice() {
-        [name] => (*name, from.clone()),
-        [name, ns] | [name, ns, "svc"] | [name, ns, "svc", "cluster", "local"] => (*name, Some((*ns).to_owned())),
-        _ => return None,
-    };
-    services.iter().copied().find(|s| {
-        s.name == name
-            && (s.namespace == ns
-                || s.namespace.is_none() && ns.as_deref() == Some("default")
-                || ns.is_none() && s.namespace.is_none())
-    })
+/// `namespace/name` (an empty namespace for objects that name none), the key of the indexes.
+fn key(namespace: Option<&str>, name: &str) -> String {
+    format!("{}/{name}", namespace.unwrap_or_default())
+}
+
+/// Lookups built once, so that finding flows stays linear in the estate's size.
+struct Index<'a> {
+    /// Service by `namespace/name`.
+    services: HashMap<String, &'a Object>,
+    /// ConfigMap by `namespace/name`.
+    config_maps: HashMap<String, &'a Object>,
+    /// Service and data-store asset ids by the workload's `namespace/name`.
+    ids: HashMap<String, String>,
+    /// The workloads each Service selects, by the Service's `namespace/name`.
+    backends: HashMap<String, Vec<(&'a Object, &'a Workload)>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(estate: &'a Estate, assets: &[Asset], services: &[&'a Object]) -> Index<'a> {
+        let mut by_namespace: HashMap<Option<&str>, Vec<(&Object, &Workload)>> = HashMap::new();
+        for w in &estate.workloads {
+            if let Some(o) = estate.objects.get(w.object) {
+                by_namespace.entry(o.namespace.as_deref()).or_default().push((o, w));
+            }
+        }
+        let backends = services
+            .iter()
+            .map(|s| {
+                let selected = by_namespace
+                    .get(&s.namespace.as_deref())
+                    .into_iter()
+                    .flatten()
+                    .filter(|(o, w)| selects(s, o, w))
+                    .copied()
+                    .collect();
+                (key(s.namespace.as_deref(), &s.name), selected)
+            })
+            .collect();
+        Index {
+            services: services.iter().map(|s| (key(s.namespace.as_deref(), &s.name), *s)).collect(),
+            config_maps: estate
+                .objects
+                .iter()
+                .filter(|o| o.kind == "ConfigMap")
+                .map(|o| (key(o.namespace.as_deref(), &o.name), o))
+                .collect(),
+            ids: assets
+                .iter()
+                .filter(|a| matches!(a.kind, AssetKind::Service | AssetKind::DataStore))
+                .map(|a| (key(a.namespace.as_deref(), &a.name), a.id()))
+                .collect(),
+            backends,
+        }
+    }
+
+    fn id_of(&self, o: &Object) -> Option<String> {
+        self.ids.get(&key(o.namespace.as_deref(), &o.name)).cloned()
+    }
+
+    fn behind(&self, s: &Object) -> &[(&'a Object, &'a Workload)] {
+        self.backends.get(&key(s.namespace.as_deref(), &s.name)).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The Service a host names, seen from namespace `from`.
+    fn service_for(&self, host: &str, from: &Option<String>) -> Option<&'a Object> {
+        let parts: Vec<&str> = host.split('.').collect();
+        let (name, ns) = match parts.as_slice() {
+            [name] => (*name, from.as_deref()),
+            [name, ns] | [name, ns, "svc"] | [name, ns, "svc", "cluster", "local"] => (*name, Some(*ns)),
+            _ => return None,
+        };
+        // A manifest without a namespace lands in `default` when applied as it is.
+        let fallback = if ns == Some("default") { self.services.get(&key(None, name)) } else { None };
+        self.services.get(&key(ns, name)).or(fallback).copied()
+    }
 }
 
 /// Whether a host is outside the estate: a public-looking DNS name.
@@ -217,11 +285,9 @@ fn external(host: &str) -> bool {
 }
 
 /// Config values a container sees, with the pointer and variable name of each.
-fn config_values(estate: &Estate, o: &Object, w: &Workload) -> Vec<(String, String, Location)> {
+fn config_values<'a>(index: &Index<'a>, o: &Object, w: &Workload) -> Vec<(String, String, Location)> {
     let mut out = Vec::new();
-    let config_map = |name: &str| {
-        estate.objects.iter().find(|c| c.kind == "ConfigMap" && c.name == name && c.namespace == o.namespace)
-    };
+    let config_map = |name: &str| index.config_maps.get(&key(o.namespace.as_deref(), name)).copied();
     for c in &w.containers {
         let Some(cv) = o.value.pointer(&c.pointer) else { continue };
         for (i, e) in cv.get("env").and_then(Value::as_array).into_iter().flatten().enumerate() {
@@ -250,6 +316,9 @@ fn config_values(estate: &Estate, o: &Object, w: &Workload) -> Vec<(String, Stri
     out
 }
 
+/// A workload with its pod template's labels.
+type Pod<'a> = (&'a Object, &'a Workload, Option<&'a serde_json::Map<String, Value>>);
+
 struct Builder {
     flows: BTreeMap<(String, String), Flow>,
 }
@@ -276,20 +345,9 @@ pub(crate) fn flows(estate: &Estate, assets: &[Asset], services: &[&Object]) -> 
     let mesh = Mesh::new(estate);
     let mut b = Builder { flows: BTreeMap::new() };
     let mut third: BTreeMap<String, Asset> = BTreeMap::new();
-    let id_of = |o: &Object| {
-        assets
-            .iter()
-            .find(|a| {
-                matches!(a.kind, AssetKind::Service | AssetKind::DataStore)
-                    && a.name == o.name
-                    && a.namespace == o.namespace
-            })
-            .map(Asset::id)
-    };
-    // The workloads behind a Service.
-    let behind = |s: &Object| -> Vec<(&Object, &Workload)> {
-        estate.workloads.iter().map(|w| (&estate.objects[w.object], w)).filter(|(o, w)| selects(s, o, w)).collect()
-    };
+    let index = Index::new(estate, assets, services);
+    let id_of = |o: &Object| index.id_of(o);
+    let behind = |s: &Object| index.behind(s).to_vec();
 
     // ServiceEntries declare the outside hosts the mesh may reach.
     for se in estate.objects.iter().filter(|o| o.kind == "ServiceEntry") {
@@ -313,9 +371,9 @@ pub(crate) fn flows(estate: &Estate, assets: &[Asset], services: &[&Object]) -> 
     for w in &estate.workloads {
         let o = &estate.objects[w.object];
         let Some(from) = id_of(o) else { continue };
-        for (var, value, location) in config_values(estate, o, w) {
+        for (var, value, location) in config_values(&index, o, w) {
             for t in targets(&var, &value) {
-                if let Some(s) = service_for(&t.host, &o.namespace, services) {
+                if let Some(s) = index.service_for(&t.host, &o.namespace) {
                     let backends = behind(s);
                     if backends.is_empty() {
                         let to = format!(
@@ -377,7 +435,7 @@ pub(crate) fn flows(estate: &Estate, assets: &[Asset], services: &[&Object]) -> 
                     o.namespace.as_ref().map_or(format!("{host}{p}"), |ns| format!("{ns}/{host}{p}"))
                 );
                 let location = o.locate(&format!("/spec/rules/{i}/http/paths/{j}"));
-                for s in services.iter().filter(|s| s.name == backend && s.namespace == o.namespace) {
+                if let Some(s) = index.service_for(backend, &o.namespace) {
                     for (bo, bw) in behind(s) {
                         if let Some(to) = id_of(bo) {
                             b.add(
@@ -404,7 +462,7 @@ pub(crate) fn flows(estate: &Estate, assets: &[Asset], services: &[&Object]) -> 
             for (j, dest) in route.get("route").and_then(Value::as_array).into_iter().flatten().enumerate() {
                 let Some(host) = dest.pointer("/destination/host").and_then(Value::as_str) else { continue };
                 let location = o.locate(&format!("/spec/http/{i}/route/{j}/destination/host"));
-                if let Some(s) = service_for(host, &o.namespace, services) {
+                if let Some(s) = index.service_for(host, &o.namespace) {
                     for (bo, bw) in behind(s) {
                         if let Some(to) = id_of(bo) {
                             b.add(
@@ -422,19 +480,24 @@ pub(crate) fn flows(estate: &Estate, assets: &[Asset], services: &[&Object]) -> 
     }
 
     // NetworkPolicy rules that let one set of pods reach another.
-    let pods: Vec<(&Object, &Workload)> = estate.workloads.iter().map(|w| (&estate.objects[w.object], w)).collect();
+    let pods: Vec<(&Object, &Workload)> =
+        estate.workloads.iter().filter_map(|w| Some((estate.objects.get(w.object)?, w))).collect();
+    // Pods by namespace with their template labels, read once.
+    let mut pods_by_namespace: HashMap<Option<&str>, Vec<Pod<'_>>> = HashMap::new();
+    for (o, w) in &pods {
+        let labels = o.value.pointer(&format!("{}/labels", w.pod_metadata)).and_then(Value::as_object);
+        pods_by_namespace.entry(o.namespace.as_deref()).or_default().push((o, w, labels));
+    }
     let matching = |ns: &Option<String>, sel: &Value| -> Vec<(&Object, &Workload)> {
         let Some(labels) = sel.get("matchLabels").and_then(Value::as_object).filter(|m| !m.is_empty()) else {
             return Vec::new();
         };
-        pods.iter()
-            .copied()
-            .filter(|(o, w)| {
-                o.namespace == *ns && {
-                    let have = o.value.pointer(&format!("{}/labels", w.pod_metadata)).and_then(Value::as_object);
-                    labels.iter().all(|(k, v)| have.and_then(|h| h.get(k)) == Some(v))
-                }
-            })
+        pods_by_namespace
+            .get(&ns.as_deref())
+            .into_iter()
+            .flatten()
+            .filter(|(_, _, have)| labels.iter().all(|(k, v)| have.and_then(|h| h.get(k)) == Some(v)))
+            .map(|(o, w, _)| (*o, *w))
             .collect()
     };
     for np in estate.objects.iter().filter(|o| o.kind == "NetworkPolicy") {

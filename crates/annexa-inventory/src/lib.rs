@@ -228,6 +228,11 @@ pub(crate) fn selects(service: &Object, o: &Object, w: &Workload) -> bool {
 pub fn inventory(estate: &Estate) -> Inventory {
     let mut assets = Vec::new();
     let services: Vec<&Object> = estate.objects.iter().filter(|o| o.kind == "Service").collect();
+    let mut services_by_namespace: std::collections::HashMap<Option<&str>, Vec<&Object>> =
+        std::collections::HashMap::new();
+    for s in &services {
+        services_by_namespace.entry(s.namespace.as_deref()).or_default().push(s);
+    }
 
     // Services and data stores: one per workload.
     for w in &estate.workloads {
@@ -241,8 +246,13 @@ pub fn inventory(estate: &Estate) -> Inventory {
         if let Some(r) = reason {
             a.details.insert("why".into(), Value::String(r));
         }
-        let selecting: Vec<Value> =
-            services.iter().filter(|s| selects(s, o, w)).map(|s| Value::String(s.name.clone())).collect();
+        let selecting: Vec<Value> = services_by_namespace
+            .get(&o.namespace.as_deref())
+            .into_iter()
+            .flatten()
+            .filter(|s| selects(s, o, w))
+            .map(|s| Value::String(s.name.clone()))
+            .collect();
         if !selecting.is_empty() {
             a.details.insert("services".into(), Value::Array(selecting));
         }

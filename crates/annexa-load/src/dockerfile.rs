@@ -92,10 +92,13 @@ pub(crate) fn parse(file: &Arc<str>, text: &str, diags: &mut Vec<Diagnostic>) ->
         }
     };
     let mut raws = Vec::new();
+    // Where the text stops being trustworthy: the start of the line of a syntax error.
+    let mut valid_until = text.len();
     for item in iter {
         match item {
             Ok(raw) => raws.push(raw),
             Err(e) => {
+                valid_until = lines.starts.get(e.line().saturating_sub(1)).copied().unwrap_or(text.len());
                 diags.push(error(file, &e));
                 break;
             }
@@ -107,7 +110,7 @@ pub(crate) fn parse(file: &Arc<str>, text: &str, diags: &mut Vec<Diagnostic>) ->
     let starts: Vec<usize> = raws.iter().map(keyword_start).collect();
     for (i, raw) in raws.iter().enumerate() {
         let start = starts[i];
-        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let end = starts.get(i + 1).copied().unwrap_or(valid_until).max(start);
         let source = text.get(start..end).unwrap_or_default();
         let (keyword, rest) = source.split_once(char::is_whitespace).unwrap_or((source, ""));
         let flags = flags(raw);
@@ -143,8 +146,15 @@ fn directive(line: &str, name: &str) -> Option<String> {
 }
 
 /// The instruction's text without its flags and without comment lines inside continuations.
+/// A heredoc's body is content, not comments: a `#!/usr/bin/env python3` line stays.
 fn strip_comments(rest: &str, flag_count: usize) -> String {
-    let body: Vec<&str> = rest.lines().filter(|l| !l.trim_start().starts_with('#')).collect();
+    let heredoc = rest.lines().next().is_some_and(|first| first.contains("<<"));
+    let body: Vec<&str> = rest
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| (heredoc && *i > 0) || !l.trim_start().starts_with('#'))
+        .map(|(_, l)| l)
+        .collect();
     let mut text = body.join("\n").trim().to_owned();
     for _ in 0..flag_count {
         if text.starts_with("--") {
@@ -262,6 +272,19 @@ HEALTHCHECK CMD [\"/nodejs/bin/node\", \"health.js\"]
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, Code::Dockerfile);
         assert_eq!(diags[0].pos.line, 3);
+    }
+
+    #[test]
+    fn heredoc_bodies_keep_their_comment_lines_and_errors_end_the_last_instruction() {
+        let mut diags = Vec::new();
+        let d = parse(
+            &Arc::from("Dockerfile"),
+            "FROM python:3.12\nRUN <<EOT\n#!/usr/bin/env python3\nprint(1)\nEOT\n",
+            &mut diags,
+        );
+        assert!(d.instructions[1].args.contains("#!/usr/bin/env python3"), "{:?}", d.instructions[1].args);
+        let d = parse(&Arc::from("Dockerfile"), "FROM alpine\nRUN echo one\nBOGUS two\nRUN echo three\n", &mut diags);
+        assert_eq!(d.instructions.last().map(|i| i.args.as_str()), Some("echo one"));
     }
 
     #[test]

@@ -338,7 +338,8 @@ fn resolve(
     // honoured before 1.30), then the pod-level field.
     let annotation = || {
         let key = format!("container.apparmor.security.beta.kubernetes.io/{name}");
-        let annotations = if object.kind == "Pod" { "/metadata/annotations".to_owned() } else { object_pod_annotations(object) };
+        let annotations =
+            if object.kind == "Pod" { "/metadata/annotations".to_owned() } else { object_pod_annotations(object) };
         object.value.pointer(&annotations).and_then(|a| a.get(&key)).and_then(Value::as_str).map(|v| Setting {
             value: match v {
                 "runtime/default" => "RuntimeDefault".to_owned(),
@@ -350,7 +351,10 @@ fn resolve(
         })
     };
     let apparmor = text(own_only(&["appArmorProfile", "type"])).or_else(annotation).or_else(|| {
-        text(lookup(pod, &["appArmorProfile", "type"]).map(|v| (v.clone(), child(&child(pod_pointer, "appArmorProfile"), "type"), true)))
+        text(
+            lookup(pod, &["appArmorProfile", "type"])
+                .map(|v| (v.clone(), child(&child(pod_pointer, "appArmorProfile"), "type"), true)),
+        )
     });
     Security {
         run_as_non_root: boolean(inherited(&["runAsNonRoot"])),
@@ -486,7 +490,8 @@ spec:
   - {name: c, image: x}
 ";
         let (_, workloads, _) = load(text);
-        let got: Vec<Option<String>> = workloads[0].containers.iter().map(|c| c.security.apparmor.as_ref().map(|s| s.value.clone())).collect();
+        let got: Vec<Option<String>> =
+            workloads[0].containers.iter().map(|c| c.security.apparmor.as_ref().map(|s| s.value.clone())).collect();
         assert_eq!(got, [Some("Localhost".into()), Some("RuntimeDefault".into()), Some("Unconfined".into())]);
     }
 

@@ -20,7 +20,9 @@ fn main() -> ExitCode {
             _ => false,
         };
         if !parsed {
-            eprintln!("error: unexpected argument `{arg}`\n  help: annexa-estate-gen --resources N --out DIR [--seed S]");
+            eprintln!(
+                "error: unexpected argument `{arg}`\n  help: annexa-estate-gen --resources N --out DIR [--seed S]"
+            );
             return ExitCode::from(2);
         }
     }
@@ -28,7 +30,8 @@ fn main() -> ExitCode {
     let mut bytes = 0usize;
     for f in &files {
         let path = out.join(&f.path);
-        let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, &f.text));
+        let written =
+            path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, &f.text));
         if let Err(e) = written {
             eprintln!("error: cannot write `{}`: {e}", path.display());
             return ExitCode::from(2);

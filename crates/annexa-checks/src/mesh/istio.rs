@@ -21,11 +21,13 @@ pub(crate) fn is_istio_kind(o: &Object, kind: &str) -> bool {
 /// Whether the estate uses Istio at all: an Istio object, or a namespace enrolled for sidecar
 /// injection (`istio-injection: enabled`, or a revision label `istio.io/rev`).
 pub(crate) fn uses_istio(cx: &Cx<'_>) -> bool {
-    cx.estate.objects.iter().any(|o| {
-        is_istio(o)
-            || o.kind == "Namespace"
-                && o.api_version == "v1"
-                && (o.label("istio-injection") == Some("enabled") || o.label("istio.io/rev").is_some())
+    *cx.memo.istio.get_or_init(|| {
+        cx.estate.objects.iter().any(|o| {
+            is_istio(o)
+                || o.kind == "Namespace"
+                    && o.api_version == "v1"
+                    && (o.label("istio-injection") == Some("enabled") || o.label("istio.io/rev").is_some())
+        })
     })
 }
 
@@ -43,17 +45,13 @@ pub(crate) fn namespace_wide(o: &Object) -> bool {
 }
 
 /// Objects of an Istio kind, in estate order.
-pub(crate) fn istio_objects<'a>(cx: &Cx<'a>, kind: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
+pub(crate) fn istio_objects<'a>(cx: &'a Cx<'a>, kind: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
     cx.objects_of(kind).filter(|o| is_istio(o))
 }
 
 /// The first workload object of a namespace, in estate order.
 pub(crate) fn first_workload<'a>(cx: &Cx<'a>, namespace: Option<&str>) -> Option<&'a Object> {
-    cx.estate
-        .workloads
-        .iter()
-        .filter_map(|w| cx.estate.objects.get(w.object))
-        .find(|o| o.namespace.as_deref() == namespace)
+    cx.workloads_in(namespace).next().map(|(o, _)| o)
 }
 
 /// `namespace \`shop\``, or words for objects that name none.

@@ -2,6 +2,7 @@
 
 mod ingress_without_tls;
 mod network_policy_selects_nothing;
+mod plaintext_external_url;
 mod pod_without_network_policy;
 mod selector;
 mod service_external_ips;
@@ -9,6 +10,7 @@ mod service_node_port_or_load_balancer;
 
 pub use ingress_without_tls::IngressWithoutTls;
 pub use network_policy_selects_nothing::NetworkPolicySelectsNothing;
+pub use plaintext_external_url::PlaintextExternalUrl;
 pub use pod_without_network_policy::PodWithoutNetworkPolicy;
 pub use service_external_ips::ServiceExternalIps;
 pub use service_node_port_or_load_balancer::ServiceNodePortOrLoadBalancer;
@@ -22,4 +24,5 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &ServiceNodePortOrLoadBalancer,
     &ServiceExternalIps,
     &IngressWithoutTls,
+    &PlaintextExternalUrl,
 ];

@@ -47,12 +47,8 @@ impl Check for NetworkPolicySelectsNothing {
             return;
         }
         let selector = o.value.pointer("/spec/podSelector");
-        let selected = cx.estate.workloads.iter().any(|w| {
-            cx.estate
-                .objects
-                .get(w.object)
-                .is_some_and(|wo| wo.namespace == o.namespace && selects(selector, &pod_labels(wo, w), plain))
-        });
+        let selected =
+            cx.workloads_in(o.namespace.as_deref()).any(|(wo, w)| selects(selector, &pod_labels(wo, w), plain));
         if selected {
             return;
         }

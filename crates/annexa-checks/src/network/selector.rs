@@ -84,7 +84,10 @@ pub(crate) fn covered(cx: &Cx<'_>, namespace: Option<&str>, labels: &Labels) -> 
         with_namespace.insert("io.kubernetes.pod.namespace".to_owned(), ns.to_owned());
         with_namespace.insert("projectcalico.org/namespace".to_owned(), ns.to_owned());
     }
-    cx.estate.objects.iter().any(|p| {
+    let in_namespace = ["NetworkPolicy", "CiliumNetworkPolicy"].into_iter().flat_map(|k| cx.objects_in(k, namespace));
+    let cluster_wide =
+        ["CiliumClusterwideNetworkPolicy", "GlobalNetworkPolicy"].into_iter().flat_map(|k| cx.objects_of(k));
+    in_namespace.chain(cluster_wide).any(|p| {
         let same_namespace = p.namespace.as_deref() == namespace;
         let group = p.api_version.split('/').next().unwrap_or_default();
         match (p.kind.as_str(), group) {

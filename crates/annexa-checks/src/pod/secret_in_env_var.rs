@@ -48,12 +48,24 @@ impl Check for SecretInEnvVar {
                 let Some(secret) = e.pointer("/valueFrom/secretKeyRef/name").and_then(Value::as_str) else { continue };
                 let var = e.get("name").and_then(Value::as_str).unwrap_or_default();
                 let pointer = format!("{}/env/{i}/valueFrom/secretKeyRef", c.pointer);
-                out.object(&Self::META, o, &pointer, format!("container `{}` reads Secret `{secret}` into variable `{var}`", c.name)).container(&c.name);
+                out.object(
+                    &Self::META,
+                    o,
+                    &pointer,
+                    format!("container `{}` reads Secret `{secret}` into variable `{var}`", c.name),
+                )
+                .container(&c.name);
             }
             for (i, e) in spec.get("envFrom").and_then(Value::as_array).into_iter().flatten().enumerate() {
                 let Some(secret) = e.pointer("/secretRef/name").and_then(Value::as_str) else { continue };
                 let pointer = format!("{}/envFrom/{i}/secretRef", c.pointer);
-                out.object(&Self::META, o, &pointer, format!("container `{}` turns every key of Secret `{secret}` into a variable", c.name)).container(&c.name);
+                out.object(
+                    &Self::META,
+                    o,
+                    &pointer,
+                    format!("container `{}` turns every key of Secret `{secret}` into a variable", c.name),
+                )
+                .container(&c.name);
             }
         }
     }

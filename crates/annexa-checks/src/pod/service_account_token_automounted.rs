@@ -64,8 +64,10 @@ impl Check for ServiceAccountTokenAutomounted {
             }
             None => {
                 let (name, _) = service_account(o, w);
-                let accounts: Vec<&Object> =
-                    cx.objects_of("ServiceAccount").filter(|sa| sa.name == name && same_scope(o, sa)).collect();
+                let accounts: Vec<&Object> = cx
+                    .objects_in("ServiceAccount", o.namespace.as_deref())
+                    .filter(|sa| sa.name == name && same_scope(o, sa))
+                    .collect();
                 let off = |sa: &&Object| sa.value.get("automountServiceAccountToken").and_then(as_bool) == Some(false);
                 if !accounts.is_empty() && accounts.iter().all(off) {
                     return;

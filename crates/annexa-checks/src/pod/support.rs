@@ -78,7 +78,7 @@ impl LimitDefaults {
     /// The `type: Container` items of every LimitRange in the object's namespace.
     pub(crate) fn of(cx: &Cx<'_>, o: &Object) -> LimitDefaults {
         let ranges = cx
-            .objects_of("LimitRange")
+            .objects_in("LimitRange", o.namespace.as_deref())
             .filter(|lr| same_scope(o, lr))
             .filter_map(|lr| lr.value.pointer("/spec/limits").and_then(Value::as_array))
             .flatten()

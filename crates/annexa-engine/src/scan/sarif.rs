@@ -51,7 +51,7 @@ impl ScanView {
                     "name": m.slug,
                     "shortDescription": {"text": m.title},
                     "fullDescription": {"text": super::doc_section(m.doc, "What it checks")},
-                    "help": {"text": m.doc, "markdown": m.doc},
+                    "help": {"text": m.documentation(), "markdown": m.documentation()},
                     "defaultConfiguration": {"level": level(m.severity)},
                     "properties": {
                         "tags": tags,
