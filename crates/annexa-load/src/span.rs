@@ -28,35 +28,106 @@ impl NodeSpan {
     }
 }
 
+/// The hash of a JSON pointer, built one token at a time: a node's key derives from its
+/// parent's without ever writing the pointer out, which keeps indexing a document cheap (no
+/// string per node). 64-bit FNV-1a; a collision would misplace one location, never a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PointerHash(u64);
+
+impl PointerHash {
+    /// The empty pointer (the document root).
+    pub const ROOT: PointerHash = PointerHash(0xcbf2_9ce4_8422_2325);
+
+    /// The pointer with one more (unescaped) reference token.
+    pub fn child(self, token: &str) -> PointerHash {
+        let mut h = self.0 ^ 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        for b in token.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        PointerHash(h)
+    }
+
+    /// The pointer with one more array index.
+    pub fn index(self, i: usize) -> PointerHash {
+        let mut buf = [0u8; 20];
+        let mut n = i;
+        let mut at = buf.len();
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.child(std::str::from_utf8(&buf[at..]).unwrap_or_default())
+    }
+
+    /// The hash of every prefix of an RFC 6901 pointer, root first.
+    fn prefixes(pointer: &str) -> impl Iterator<Item = PointerHash> + '_ {
+        let tokens = pointer.split('/').skip(1);
+        std::iter::once(PointerHash::ROOT).chain(tokens.scan(PointerHash::ROOT, |h, token| {
+            *h = if token.contains('~') {
+                h.child(&token.replace("~1", "/").replace("~0", "~"))
+            } else {
+                h.child(token)
+            };
+            Some(*h)
+        }))
+    }
+
+    /// The hash of an RFC 6901 pointer.
+    pub fn of(pointer: &str) -> PointerHash {
+        PointerHash::prefixes(pointer).last().unwrap_or(PointerHash::ROOT)
+    }
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default, Clone, Copy, Debug)]
+pub struct Identity(u64);
+
+impl std::hash::Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// JSON pointer (RFC 6901) → position, for one document.
 #[derive(Clone, Debug, Default)]
 pub struct SpanIndex {
-    spans: HashMap<Box<str>, NodeSpan>,
+    spans: HashMap<PointerHash, NodeSpan, std::hash::BuildHasherDefault<Identity>>,
 }
 
 impl SpanIndex {
+    pub(crate) fn insert_hash(&mut self, at: PointerHash, span: NodeSpan) {
+        self.spans.insert(at, span);
+    }
+
     pub(crate) fn insert(&mut self, pointer: &str, span: NodeSpan) {
-        self.spans.insert(pointer.into(), span);
+        self.spans.insert(PointerHash::of(pointer), span);
     }
 
     /// The span recorded for exactly this pointer.
     pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
-        self.spans.get(pointer).copied()
+        self.spans.get(&PointerHash::of(pointer)).copied()
     }
 
     /// The position of `pointer`, or of its nearest ancestor that has one (a node created by a
     /// patch or copied from an alias has no span of its own). `None` only for an empty index.
     pub fn locate(&self, pointer: &str) -> Option<Pos> {
-        let mut p = pointer;
-        loop {
-            if let Some(s) = self.spans.get(p) {
-                return Some(s.anchor());
-            }
-            match p.rfind('/') {
-                Some(i) => p = &p[..i],
-                None => return None,
-            }
-        }
+        PointerHash::prefixes(pointer).filter_map(|h| self.spans.get(&h)).last().map(NodeSpan::anchor)
     }
 
     /// How many nodes have a span.

@@ -7,7 +7,7 @@
 //! parse error that loses only the document it is in, never the documents after it.
 
 use crate::diag::{Code, Diagnostic};
-use crate::span::{NodeSpan, Pos, SpanIndex, push_token};
+use crate::span::{NodeSpan, PointerHash, Pos, SpanIndex};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span};
 use serde_json::{Map, Number, Value};
 
@@ -155,7 +155,7 @@ fn scan_error(e: &ScanError, line_offset: u32) -> (Pos, String) {
 enum Frame {
     Map {
         map: Map<String, Value>,
-        pointer: String,
+        pointer: PointerHash,
         anchor: usize,
         key: Option<(String, Pos)>,
         merged: Vec<(String, Value)>,
@@ -163,7 +163,7 @@ enum Frame {
     },
     Seq {
         items: Vec<Value>,
-        pointer: String,
+        pointer: PointerHash,
         anchor: usize,
         nodes: usize,
     },
@@ -212,20 +212,12 @@ impl Builder {
     }
 
     /// Where the next value goes: `(pointer, key position)`, or `None` when it is a key.
-    fn slot(&mut self) -> Option<(String, Option<Pos>)> {
+    fn slot(&mut self) -> Option<(PointerHash, Option<Pos>)> {
         match self.stack.last_mut() {
-            None => Some((String::new(), None)),
-            Some(Frame::Map { key: Some((k, kpos)), pointer, .. }) => {
-                let mut p = pointer.clone();
-                push_token(&mut p, k);
-                Some((p, Some(*kpos)))
-            }
+            None => Some((PointerHash::ROOT, None)),
+            Some(Frame::Map { key: Some((k, kpos)), pointer, .. }) => Some((pointer.child(k), Some(*kpos))),
             Some(Frame::Map { key: None, .. }) => None,
-            Some(Frame::Seq { items, pointer, .. }) => {
-                let mut p = pointer.clone();
-                push_token(&mut p, &items.len().to_string());
-                Some((p, None))
-            }
+            Some(Frame::Seq { items, pointer, .. }) => Some((pointer.index(items.len()), None)),
             Some(Frame::Skip { .. }) => None,
         }
     }
@@ -259,7 +251,7 @@ impl Builder {
                 };
                 let tag = tag.map(|t| t.suffix.clone());
                 let value = self.scalar(&text, style, tag.as_deref(), at);
-                self.spans.insert(&pointer, NodeSpan { key: key_pos, value: at });
+                self.spans.insert_hash(pointer, NodeSpan { key: key_pos, value: at });
                 if anchor > 0 {
                     self.remember(anchor, value.clone(), 1);
                 }
@@ -283,7 +275,7 @@ impl Builder {
                         format!("nesting deeper than {} levels; the document is skipped", self.limits.max_depth),
                     );
                 }
-                self.spans.insert(&pointer, NodeSpan { key: key_pos, value: at });
+                self.spans.insert_hash(pointer, NodeSpan { key: key_pos, value: at });
                 self.stack.push(if is_map {
                     Frame::Map { map: Map::new(), pointer, anchor, key: None, merged: Vec::new(), nodes: 1 }
                 } else {
@@ -321,7 +313,7 @@ impl Builder {
                         if self.abandoned {
                             return;
                         }
-                        self.spans.insert(&pointer, NodeSpan { key: key_pos, value: at });
+                        self.spans.insert_hash(pointer, NodeSpan { key: key_pos, value: at });
                         self.place(value, nodes);
                     }
                     None => {
