@@ -1,9 +1,9 @@
 //! Base images taken from the moving `latest` tag.
 
-use super::common::{Layout, image_ref, location, resource, stage_label};
+use super::common::report_base_images;
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
-use annexa_load::{Dockerfile, Pos};
+use annexa_load::Dockerfile;
 
 check! {
     /// ## What it checks
@@ -45,20 +45,13 @@ impl Check for BaseImageLatest {
     }
 
     fn dockerfile(&self, _cx: &Cx<'_>, d: &Dockerfile, out: &mut Findings) {
-        let mut seen: Vec<Pos> = Vec::new();
-        for b in Layout::new(d).base_images() {
-            let r = image_ref(&b.image);
-            if r.digest.is_some() || r.tag != Some("latest") || seen.contains(&b.pos) {
-                continue;
-            }
-            seen.push(b.pos);
-            out.at(
-                &Self::META,
-                location(d, b.pos),
-                Some(resource(d)),
-                format!("{} builds on {}, a tag that moves", stage_label(d, b.stage), b.describe()),
-            );
-        }
+        report_base_images(
+            &Self::META,
+            d,
+            out,
+            |r| r.digest.is_none() && r.tag == Some("latest"),
+            |stage, image| format!("{stage} builds on {image}, a tag that moves"),
+        );
     }
 }
 

@@ -1,9 +1,9 @@
 //! Base images referenced by a tag rather than a digest.
 
-use super::common::{Layout, image_ref, location, resource, stage_label};
+use super::common::report_base_images;
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
-use annexa_load::{Dockerfile, Pos};
+use annexa_load::Dockerfile;
 
 check! {
     /// ## What it checks
@@ -44,20 +44,13 @@ impl Check for BaseImageNotPinnedByDigest {
     }
 
     fn dockerfile(&self, _cx: &Cx<'_>, d: &Dockerfile, out: &mut Findings) {
-        let mut seen: Vec<Pos> = Vec::new();
-        for b in Layout::new(d).base_images() {
-            let r = image_ref(&b.image);
-            if r.is_scratch() || r.digest.is_some() || seen.contains(&b.pos) {
-                continue;
-            }
-            seen.push(b.pos);
-            out.at(
-                &Self::META,
-                location(d, b.pos),
-                Some(resource(d)),
-                format!("{} builds on {}, which is not pinned by digest", stage_label(d, b.stage), b.describe()),
-            );
-        }
+        report_base_images(
+            &Self::META,
+            d,
+            out,
+            |r| !r.is_scratch() && r.digest.is_none(),
+            |stage, image| format!("{stage} builds on {image}, which is not pinned by digest"),
+        );
     }
 }
 

@@ -301,6 +301,25 @@ pub(crate) fn is_git(source: &str) -> bool {
     lower.starts_with("git@") || lower.starts_with("git://") || is_url(source) && path.ends_with(".git")
 }
 
+/// Reports each base image (once per place it is written) that `weak` picks, with `message`
+/// saying why, as the base-image checks share the walk and differ only in the rule.
+pub(crate) fn report_base_images(
+    meta: &'static crate::CheckMeta,
+    d: &Dockerfile,
+    out: &mut crate::Findings,
+    weak: impl Fn(&ImageRef<'_>) -> bool,
+    message: impl Fn(&str, &str) -> String,
+) {
+    let mut seen: Vec<Pos> = Vec::new();
+    for b in Layout::new(d).base_images() {
+        if !weak(&image_ref(&b.image)) || seen.contains(&b.pos) {
+            continue;
+        }
+        seen.push(b.pos);
+        out.at(meta, location(d, b.pos), Some(resource(d)), message(&stage_label(d, b.stage), &b.describe()));
+    }
+}
+
 /// How a message names a stage: `` stage `build` `` or `stage 2`.
 pub(crate) fn stage_label(d: &Dockerfile, index: usize) -> String {
     match d.stages.get(index).and_then(|s| s.alias.as_deref()) {

@@ -1,9 +1,9 @@
 //! Long-running containers with no liveness probe.
 
-use super::support::{Probe, describe, is_batch, probe};
+use super::support::report_missing_probe;
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
-use annexa_load::{ContainerKind, Object, Workload};
+use annexa_load::{Object, Workload};
 
 check! {
     /// ## What it checks
@@ -45,21 +45,6 @@ impl Check for LivenessProbeMissing {
     }
 
     fn workload(&self, _cx: &Cx<'_>, o: &Object, w: &Workload, out: &mut Findings) {
-        if is_batch(o, w) {
-            return;
-        }
-        for c in w.containers.iter().filter(|c| c.kind == ContainerKind::Container) {
-            match probe(o, c, "livenessProbe") {
-                Probe::Present => {}
-                Probe::Missing => {
-                    out.object(&Self::META, o, &c.pointer, format!("{} has no liveness probe", describe(c)))
-                        .container(&c.name);
-                }
-                Probe::NoHandler(at) => {
-                    out.object(&Self::META, o, &at, format!("{} has a liveness probe with no handler", describe(c)))
-                        .container(&c.name);
-                }
-            }
-        }
+        report_missing_probe(&Self::META, "livenessProbe", "liveness", o, w, out);
     }
 }

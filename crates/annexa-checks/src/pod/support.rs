@@ -279,3 +279,30 @@ mod tests {
         assert!(!pinned("nginx:1.27"));
     }
 }
+
+/// Reports every long-running container of `w` without a `field` probe (`livenessProbe`,
+/// `readinessProbe`), or with one that has no handler; batch workloads are left alone.
+pub(crate) fn report_missing_probe(
+    meta: &'static crate::CheckMeta,
+    field: &str,
+    word: &str,
+    o: &Object,
+    w: &Workload,
+    out: &mut crate::Findings,
+) {
+    if is_batch(o, w) {
+        return;
+    }
+    for c in w.containers.iter().filter(|c| c.kind == annexa_load::ContainerKind::Container) {
+        match probe(o, c, field) {
+            Probe::Present => {}
+            Probe::Missing => {
+                out.object(meta, o, &c.pointer, format!("{} has no {word} probe", describe(c))).container(&c.name);
+            }
+            Probe::NoHandler(at) => {
+                out.object(meta, o, &at, format!("{} has a {word} probe with no handler", describe(c)))
+                    .container(&c.name);
+            }
+        }
+    }
+}
