@@ -36,7 +36,7 @@ check! {
     target: Target::Objects(&["Pod"]),
     controls: [A8_14, A8_32],
     strategies: [],
-    aliases: ["C-0073", "nakedPod"],
+    aliases: ["C-0073"],
 }
 
 impl Check for BarePod {

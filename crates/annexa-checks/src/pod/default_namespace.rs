@@ -81,6 +81,12 @@ impl Check for DefaultNamespace {
         if !KINDS.contains(&o.kind.as_str()) {
             return;
         }
+        // Kubernetes creates these itself in `default` and they cannot live anywhere else.
+        let built_in = matches!(o.namespace.as_deref(), None | Some("default"))
+            && matches!((o.kind.as_str(), o.name.as_str()), ("Service", "kubernetes") | ("ServiceAccount", "default"));
+        if built_in {
+            return;
+        }
         match o.namespace.as_deref() {
             Some("default") => {
                 out.object(

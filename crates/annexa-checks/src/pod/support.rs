@@ -170,13 +170,14 @@ impl<'a> ImageRef<'a> {
     /// Whether the digest is a well-formed content digest (`sha256:` and its 64 hex digits).
     pub(crate) fn pinned(&self) -> bool {
         self.digest.and_then(|d| d.split_once(':')).is_some_and(|(algorithm, hex)| {
+            // The OCI image spec: lower-case hex, and the exact length the algorithm produces.
             let length_fits = match algorithm {
-                "sha256" => hex.len() == 64,
+                "sha256" | "blake3" => hex.len() == 64,
                 "sha384" => hex.len() == 96,
                 "sha512" => hex.len() == 128,
                 other => !other.is_empty() && hex.len() >= 32,
             };
-            length_fits && hex.chars().all(|c| c.is_ascii_hexdigit())
+            length_fits && hex.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
         })
     }
 
@@ -239,6 +240,33 @@ pub(crate) fn probe(o: &Object, c: &Container, field: &str) -> Probe {
     }
 }
 
+/// Reports every long-running container of `w` without a `field` probe (`livenessProbe`,
+/// `readinessProbe`), or with one that has no handler; batch workloads are left alone.
+pub(crate) fn report_missing_probe(
+    meta: &'static crate::CheckMeta,
+    field: &str,
+    word: &str,
+    o: &Object,
+    w: &Workload,
+    out: &mut crate::Findings,
+) {
+    if is_batch(o, w) {
+        return;
+    }
+    for c in w.containers.iter().filter(|c| c.kind == annexa_load::ContainerKind::Container) {
+        match probe(o, c, field) {
+            Probe::Present => {}
+            Probe::Missing => {
+                out.object(meta, o, &c.pointer, format!("{} has no {word} probe", describe(c))).container(&c.name);
+            }
+            Probe::NoHandler(at) => {
+                out.object(meta, o, &at, format!("{} has a {word} probe with no handler", describe(c)))
+                    .container(&c.name);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,32 +305,5 @@ mod tests {
         assert!(!pinned("nginx@sha256:abc"));
         assert!(!pinned("nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg"));
         assert!(!pinned("nginx:1.27"));
-    }
-}
-
-/// Reports every long-running container of `w` without a `field` probe (`livenessProbe`,
-/// `readinessProbe`), or with one that has no handler; batch workloads are left alone.
-pub(crate) fn report_missing_probe(
-    meta: &'static crate::CheckMeta,
-    field: &str,
-    word: &str,
-    o: &Object,
-    w: &Workload,
-    out: &mut crate::Findings,
-) {
-    if is_batch(o, w) {
-        return;
-    }
-    for c in w.containers.iter().filter(|c| c.kind == annexa_load::ContainerKind::Container) {
-        match probe(o, c, field) {
-            Probe::Present => {}
-            Probe::Missing => {
-                out.object(meta, o, &c.pointer, format!("{} has no {word} probe", describe(c))).container(&c.name);
-            }
-            Probe::NoHandler(at) => {
-                out.object(meta, o, &at, format!("{} has a {word} probe with no handler", describe(c)))
-                    .container(&c.name);
-            }
-        }
     }
 }
