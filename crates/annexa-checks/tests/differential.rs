@@ -832,6 +832,7 @@ fn annexa_agrees_with_its_peers_ground_truth() {
     let mut units: BTreeMap<String, Unit> = BTreeMap::new();
     for case in &corpus.cases {
         let mut case_units: BTreeMap<String, Unit> = BTreeMap::new();
+        let mut case_ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for id in &case.ids {
             let Some(group) = holders.get(id) else { continue };
             let route = routes.iter_mut().find(|r| r.peer == case.peer && r.id == *id && glob(&r.case, &case.name));
@@ -858,11 +859,23 @@ fn annexa_agrees_with_its_peers_ground_truth() {
                     unit
                 }
             };
+            case_ids.entry(label(&unit)).or_default().push(id.clone());
             case_units.insert(label(&unit), unit);
         }
         for (name, unit) in case_units {
             units.entry(name.clone()).or_insert_with(|| unit.clone());
             let outcome = judge(case, &unit, &corpus.sources, &mut estates, &mut hits);
+            if let Some(p) = std::env::var_os("DIFF_DUMP") {
+                use std::io::Write as _;
+                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(p).unwrap();
+                let o = match &outcome {
+                    Outcome::Agree => "agree".to_owned(),
+                    Outcome::Disagree { annexa, expected, fired } => format!("DIS annexa={} peer={} {:?}", annexa.as_str(), expected.as_str(), fired.iter().take(2).collect::<Vec<_>>()),
+                    Outcome::NotLoadable(_) => "notload".to_owned(),
+                    Outcome::Skipped => "skip".to_owned(),
+                };
+                writeln!(f, "{}\t{}\t{}\t{}\t{}", name, case.peer, case_ids[&name].join("|"), case.name, o).unwrap();
+            }
             rows.push(Row { peer: case.peer, case: case.name.clone(), unit: name, outcome });
         }
     }

@@ -65,7 +65,8 @@ fn run_scan(args: args::ScanArgs) -> Result<(String, ExitCode), annexa_engine::E
 
 fn run_view(cli: Cli) -> Result<String, annexa_engine::Error> {
     match cli.command {
-        Command::Scan(_) => Ok(String::new()),
+        // `run` sends scans to `run_scan` for their exit code; this arm keeps the match whole.
+        Command::Scan(args) => run_scan(args).map(|(text, _)| text),
         Command::Checks(args) => match args.command {
             Some(ChecksCommand::Show { id }) => Ok(checks::show(&id)?.to_text()),
             None => {

@@ -9,6 +9,7 @@ pub mod detect;
 pub mod diag;
 pub mod dockerfile;
 mod estate;
+pub mod fastyaml;
 pub mod k8s;
 mod kustomize;
 mod read;

@@ -57,6 +57,17 @@ pub struct Parsed {
 /// Parses a whole stream. Never panics on any input and always returns every document it
 /// could read: after a syntax error the rest of the stream is re-read from the next `---`.
 pub fn parse(text: &str, limits: Limits) -> Parsed {
+    // Most manifests are plain block YAML, which the fast path reads several times faster; it
+    // gives up on anything else, with nothing to undo, and saphyr's path reads it instead.
+    if let Some(parsed) = crate::fastyaml::parse(text, limits) {
+        return parsed;
+    }
+    saphyr_parse(text, limits)
+}
+
+/// [`parse`] without the fast path: the stream read by saphyr-parser alone. Public so that the
+/// tests and the fuzzer can hold the fast path to the same answers.
+pub fn saphyr_parse(text: &str, limits: Limits) -> Parsed {
     let mut out = Parsed::default();
     let mut from_line = 0usize; // 0-based line where the current chunk starts
     let mut doc_base = 0usize;

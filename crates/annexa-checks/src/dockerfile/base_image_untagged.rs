@@ -34,7 +34,7 @@ check! {
     target: Target::Dockerfile,
     controls: [A8_9, A8_32, A5_21],
     strategies: [D204_5_1_4],
-    aliases: ["DL3006"],
+    aliases: ["DL3006", "CKV_DOCKER_7"],
 }
 
 impl Check for BaseImageUntagged {

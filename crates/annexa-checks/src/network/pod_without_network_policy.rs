@@ -43,7 +43,7 @@ check! {
     target: Target::Workload,
     controls: [A8_20, A8_22],
     strategies: [MsSs13],
-    aliases: ["C-0260", "C-0030", "C-0206", "CKV2_K8S_6", "require-netpol", "add-network-policy", "missingNetworkPolicy", "pod-networkpolicy", "non-isolated-pod"],
+    aliases: ["C-0260", "C-0030", "C-0206", "CKV2_K8S_6", "require-netpol", "add-network-policy", "pod-networkpolicy", "non-isolated-pod"],
 }
 
 impl Check for PodWithoutNetworkPolicy {

@@ -63,7 +63,7 @@ check! {
     target: Target::Objects(&["Service"]),
     controls: [A8_20, A8_22],
     strategies: [MsSs4],
-    aliases: ["C-0256", "C-0021", "restrict-node-port", "K8sBlockNodePort", "K8sBlockLoadBalancer", "service-type", "exposed-services"],
+    aliases: ["C-0256", "restrict-node-port", "K8sBlockNodePort", "K8sBlockLoadBalancer", "service-type", "exposed-services"],
 }
 
 impl Check for ServiceNodePortOrLoadBalancer {

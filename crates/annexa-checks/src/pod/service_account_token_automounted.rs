@@ -45,7 +45,7 @@ check! {
     target: Target::Workload,
     controls: [A5_17, A5_15, A8_2],
     strategies: [],
-    aliases: ["C-0034", "C-0190", "C-0261", "CKV_K8S_38", "KSV-0036", "KSV036", "restrict-automount-sa-token", "K8sPSPAutomountServiceAccountTokenPod", "automountServiceAccountToken"],
+    aliases: ["C-0034", "C-0190", "CKV_K8S_38", "KSV-0036", "KSV036", "restrict-automount-sa-token", "K8sPSPAutomountServiceAccountTokenPod", "automountServiceAccountToken"],
 }
 
 impl Check for ServiceAccountTokenAutomounted {

@@ -38,7 +38,7 @@ check! {
     target: Target::Objects(&["RoleBinding", "ClusterRoleBinding"]),
     controls: [A8_2, A5_15, A5_18],
     strategies: [],
-    aliases: ["C-0035", "C-0185", "KSV-0111", "KSV111", "restrict-binding-clusteradmin", "clusterrolebindingClusterAdmin", "rolebindingClusterAdminClusterRole", "cluster-admin-role-binding"],
+    aliases: ["C-0185", "KSV-0111", "KSV111", "restrict-binding-clusteradmin", "cluster-admin-role-binding"],
 }
 
 impl Check for ClusterAdminBinding {

@@ -41,7 +41,7 @@ check! {
     target: Target::Objects(&["ConfigMap"]),
     controls: [A5_17, A8_12],
     strategies: [],
-    aliases: ["C-0012", "KSV-0109", "KSV109", "KSV-01010", "KSV01010", "sensitiveConfigmapContent"],
+    aliases: [],
 }
 
 impl Check for SecretInConfigmap {

@@ -42,7 +42,7 @@ check! {
     target: Target::Workload,
     controls: [A5_17, A8_12],
     strategies: [],
-    aliases: ["C-0012", "sensitiveContainerEnvVar", "env-var-secret"],
+    aliases: [],
 }
 
 impl Check for SecretInEnv {

@@ -43,7 +43,7 @@ check! {
     target: Target::Workload,
     controls: [A8_9, A8_8],
     strategies: [],
-    aliases: ["C-0055", "KSV-0002", "KSV002", "restrict-apparmor-profiles", "K8sPSPAppArmor", "linuxHardening"],
+    aliases: ["KSV-0002", "KSV002", "restrict-apparmor-profiles", "K8sPSPAppArmor"],
 }
 
 impl Check for ApparmorUnconfined {

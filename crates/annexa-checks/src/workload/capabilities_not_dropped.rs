@@ -36,7 +36,7 @@ check! {
     target: Target::Workload,
     controls: [A8_2, A8_9],
     strategies: [],
-    aliases: ["C-0211", "CKV_K8S_37", "KSV-0003", "KSV003", "KSV-0106", "KSV106", "require-drop-all", "disallow-capabilities-strict", "K8sPSPCapabilities", "insecureCapabilities"],
+    aliases: ["C-0211", "CKV_K8S_37", "KSV-0003", "KSV003", "KSV-0106", "KSV106", "require-drop-all", "disallow-capabilities-strict", "K8sPSPCapabilities"],
 }
 
 impl Check for CapabilitiesNotDropped {

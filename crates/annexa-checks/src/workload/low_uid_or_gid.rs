@@ -43,7 +43,7 @@ check! {
     target: Target::Workload,
     controls: [A8_2, A8_9],
     strategies: [],
-    aliases: ["C-0013", "CKV_K8S_40", "KSV-0020", "KSV020", "KSV-0021", "KSV021", "K8sPSPAllowedUsers", "container-security-context-user-group-id"],
+    aliases: ["KSV-0020", "KSV020", "KSV-0021", "KSV021", "K8sPSPAllowedUsers", "container-security-context-user-group-id"],
 }
 
 impl Check for LowUidOrGid {

@@ -38,7 +38,7 @@ check! {
     target: Target::Workload,
     controls: [A8_20, A8_9],
     strategies: [],
-    aliases: ["C-0211", "CKV_K8S_28", "KSV-0119", "KSV119", "require-drop-cap-net-raw", "K8sPSPCapabilities", "insecureCapabilities", "drop-net-raw-capability"],
+    aliases: ["C-0211", "CKV_K8S_28", "KSV-0119", "KSV119", "require-drop-cap-net-raw", "K8sPSPCapabilities", "drop-net-raw-capability"],
 }
 
 impl Check for NetRawCapability {

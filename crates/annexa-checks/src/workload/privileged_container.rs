@@ -32,7 +32,7 @@ check! {
     target: Target::Workload,
     controls: [A8_2, A8_9, A8_18],
     strategies: [AhlcSr1],
-    aliases: ["C-0057", "CKV_K8S_16", "KSV-0017", "KSV017", "disallow-privileged-containers", "K8sPSPPrivilegedContainer", "runAsPrivileged", "privileged-container"],
+    aliases: ["CKV_K8S_16", "KSV-0017", "KSV017", "disallow-privileged-containers", "K8sPSPPrivilegedContainer", "runAsPrivileged", "privileged-container"],
 }
 
 impl Check for PrivilegedContainer {

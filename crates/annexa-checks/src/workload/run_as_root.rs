@@ -37,7 +37,7 @@ check! {
     target: Target::Workload,
     controls: [A8_2, A8_9],
     strategies: [AhlcSr1],
-    aliases: ["C-0013", "CKV_K8S_23", "KSV-0012", "KSV012", "KSV-0105", "KSV105", "require-run-as-nonroot", "require-run-as-non-root-user", "K8sPSPAllowedUsers", "runAsRootAllowed", "container-security-context-user-group-id", "run-as-non-root"],
+    aliases: ["C-0013", "CKV_K8S_23", "KSV-0012", "KSV012", "require-run-as-nonroot", "K8sPSPAllowedUsers", "runAsRootAllowed", "container-security-context-user-group-id", "run-as-non-root"],
 }
 
 impl Check for RunAsRoot {

@@ -38,7 +38,7 @@ check! {
     target: Target::Workload,
     controls: [A8_9, A8_8],
     strategies: [],
-    aliases: ["C-0210", "C-0055", "CKV_K8S_31", "KSV-0030", "KSV030", "KSV-0104", "KSV104", "restrict-seccomp", "restrict-seccomp-strict", "K8sPSPSeccomp", "linuxHardening", "container-seccomp-profile"],
+    aliases: ["CKV_K8S_31", "KSV-0030", "KSV030", "KSV-0104", "KSV104", "restrict-seccomp-strict", "K8sPSPSeccomp", "container-seccomp-profile"],
 }
 
 impl Check for SeccompUnconfined {
