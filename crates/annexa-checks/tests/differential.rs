@@ -19,13 +19,18 @@
 //!   from Checkov's public check names (the Python tests that tie them were not copied);
 //! - `trivy-names.csv` (`basename,id`): trivy-checks example files to their AVD ids;
 //! - `scope.csv` (`peer,peer_id,case,checks,reason`): routing of bundled peer ids, `case` is a
-//!   glob (`*`) over the case name, `checks` ids joined by `+`, or `-`;
-//! - `disagreements.csv` (`peer,case,check,annexa,peer_expected,reason`): every accepted
-//!   disagreement, with why annexa differs on purpose.
+//!   glob (`*`) over the case name, `checks` ids joined by `+`, or `-` (out of scope: no
+//!   check holding the id looks at what the cases test, or their verdict depends on the
+//!   peer's own configuration, such as a constraint's `exemptImages` or a registry list);
+//! - `disagreements.csv` (`peer,case,check,annexa,peer_expected,reason`): every disagreement
+//!   that remains, with why annexa differs. Listing a disagreement explains it; it still
+//!   counts against the agreement.
 //!
 //! What fails the test: a disagreement not listed; a listed row that no longer disagrees
-//! (stale); a comparison unit (a check or a group) with at least 5 cases whose agreement,
-//! counting accepted disagreements as explained, is under 95%.
+//! (stale); a comparison unit (a check or a group) with at least 5 cases whose raw agreement,
+//! agree / (agree + disagree), is under 95%, unless `BELOW_THRESHOLD` names it with the
+//! reason (the test then reports it loudly, and fails once the unit reaches 95% so that the
+//! entry is removed).
 
 #![allow(
     clippy::unwrap_used,
@@ -40,10 +45,67 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Agreement a unit must reach over its cases, accepted disagreements counted as explained.
+/// Raw agreement, agree / (agree + disagree), a unit must reach over its cases. A listed
+/// disagreement is explained, not agreed: it counts against this.
 const THRESHOLD: f64 = 0.95;
 /// Below this many cases a unit is reported but not held to the threshold.
 const MIN_CASES: usize = 5;
+
+/// Units (a check, or checks joined by `+` for a peer id they share) that stay under
+/// `THRESHOLD` once aliases name only peer checks with the same meaning and the cases that
+/// depend on a peer's configuration are out of scope: what remains are genuine
+/// disagreements, all listed in `disagreements.csv`. Each is `(unit, reason)`; the test
+/// prints them loudly on every run and fails when one reaches the threshold (remove it then).
+const BELOW_THRESHOLD: &[(&str, &str)] = &[
+    (
+        "K8S-0016",
+        "Checkov CKV_K8S_31 (4 cases) and Gatekeeper K8sPSPSeccomp (2) pass pods on the \
+         seccomp.security.alpha.kubernetes.io annotations, which Kubernetes no longer applies; \
+         one trivy example uses the invalid type LocalPort",
+    ),
+    (
+        "K8S-0032",
+        "Kubescape C-0268 ignores that Kubernetes defaults a missing CPU request to the limit \
+         (the one disagreement)",
+    ),
+    (
+        "K8S-0033",
+        "Kubescape C-0269 ignores that Kubernetes defaults a missing memory request to the limit \
+         (the one disagreement)",
+    ),
+    (
+        "K8S-0035",
+        "peers' inputs use invalid digests (sha256:123456, custom-algorithm:a) that pin nothing \
+         and that they accept as pinned",
+    ),
+    (
+        "K8S-0036",
+        "Polaris pullPolicyNotAlways ignores that Kubernetes defaults imagePullPolicy to Always \
+         for :latest and untagged images; Checkov accepts the default policy (IfNotPresent) of an \
+         image with an invalid digest",
+    ),
+    (
+        "K8S-0039+RBAC-0005",
+        "Kubescape C-0189 judges other objects (the default ServiceAccount's automount setting, \
+         namespaces without their own ServiceAccount); annexa judges pods and bindings",
+    ),
+    (
+        "NET-0001",
+        "Kubescape C-0206 reports namespaces that hold no pod (2 cases); C-0030 reports a \
+         hostNetwork pod, which NetworkPolicies do not govern",
+    ),
+    (
+        "NET-0002",
+        "Kubescape C-0299 judges a policy whose namespace has no workload in the input; annexa \
+         judges a policy only against the workloads it has read",
+    ),
+    (
+        "RBAC-0004",
+        "Polaris exempts roles by name (admin, cluster-admin, system:*, calico; 6 cases) where \
+         annexa exempts the bootstrap-labelled defaults; Kubescape C-0002 reads pods/* as \
+         reaching pods/exec, which Kubernetes RBAC does not",
+    ),
+];
 
 fn corpora() -> PathBuf {
     std::env::var_os("ANNEXA_CORPORA").map_or_else(|| PathBuf::from("/work/shared/corpora"), PathBuf::from)
@@ -832,7 +894,6 @@ fn annexa_agrees_with_its_peers_ground_truth() {
     let mut units: BTreeMap<String, Unit> = BTreeMap::new();
     for case in &corpus.cases {
         let mut case_units: BTreeMap<String, Unit> = BTreeMap::new();
-        let mut case_ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for id in &case.ids {
             let Some(group) = holders.get(id) else { continue };
             let route = routes.iter_mut().find(|r| r.peer == case.peer && r.id == *id && glob(&r.case, &case.name));
@@ -859,23 +920,11 @@ fn annexa_agrees_with_its_peers_ground_truth() {
                     unit
                 }
             };
-            case_ids.entry(label(&unit)).or_default().push(id.clone());
             case_units.insert(label(&unit), unit);
         }
         for (name, unit) in case_units {
             units.entry(name.clone()).or_insert_with(|| unit.clone());
             let outcome = judge(case, &unit, &corpus.sources, &mut estates, &mut hits);
-            if let Some(p) = std::env::var_os("DIFF_DUMP") {
-                use std::io::Write as _;
-                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(p).unwrap();
-                let o = match &outcome {
-                    Outcome::Agree => "agree".to_owned(),
-                    Outcome::Disagree { annexa, expected, fired } => format!("DIS annexa={} peer={} {:?}", annexa.as_str(), expected.as_str(), fired.iter().take(2).collect::<Vec<_>>()),
-                    Outcome::NotLoadable(_) => "notload".to_owned(),
-                    Outcome::Skipped => "skip".to_owned(),
-                };
-                writeln!(f, "{}\t{}\t{}\t{}\t{}", name, case.peer, case_ids[&name].join("|"), case.name, o).unwrap();
-            }
             rows.push(Row { peer: case.peer, case: case.name.clone(), unit: name, outcome });
         }
     }
@@ -936,7 +985,9 @@ fn annexa_agrees_with_its_peers_ground_truth() {
     writeln!(out, "\n== differential: annexa against its peers' ground truth ({})", root.display()).unwrap();
     writeln!(
         out,
-        "agreement = agree / compared; explained counts accepted disagreements (differential/disagreements.csv) as agreeing"
+        "agree% = agree / (agree + disagree), held to {} for units of {MIN_CASES} cases or more; accepted = disagreements \
+         listed with their reason in differential/disagreements.csv; explained = (agree + accepted) / cases",
+        pct(THRESHOLD)
     )
     .unwrap();
     writeln!(
@@ -946,13 +997,23 @@ fn annexa_agrees_with_its_peers_ground_truth() {
     )
     .unwrap();
     let mut below = Vec::new();
+    let mut known_below = Vec::new();
     for (name, unit) in &units {
         let t = &by_unit[name];
+        let listed_below = BELOW_THRESHOLD.iter().find(|(u, _)| u == name);
         let status = if t.compared() < MIN_CASES {
             "too few cases".to_owned()
-        } else if t.explained() < THRESHOLD {
-            below.push(format!("{name}: {} explained agreement over {} cases", pct(t.explained()), t.compared()));
-            format!("BELOW {}", pct(THRESHOLD))
+        } else if t.raw() < THRESHOLD {
+            match listed_below {
+                Some((_, reason)) => {
+                    known_below.push(format!("{name}: {} over {} cases: {reason}", pct(t.raw()), t.compared()));
+                    format!("BELOW {} (BELOW_THRESHOLD)", pct(THRESHOLD))
+                }
+                None => {
+                    below.push(format!("{name}: {} raw agreement over {} cases", pct(t.raw()), t.compared()));
+                    format!("BELOW {}", pct(THRESHOLD))
+                }
+            }
         } else {
             "ok".to_owned()
         };
@@ -1078,6 +1139,35 @@ fn annexa_agrees_with_its_peers_ground_truth() {
         }
     }
     failures.extend(below);
+    let mut seen = BTreeSet::new();
+    for (name, _) in BELOW_THRESHOLD {
+        if !seen.insert(*name) {
+            failures.push(format!("BELOW_THRESHOLD names {name} twice"));
+        }
+        match by_unit.get(*name) {
+            None => failures.push(format!("BELOW_THRESHOLD names {name}, which no case is compared with (stale)")),
+            Some(t) if t.compared() < MIN_CASES || t.raw() >= THRESHOLD => failures.push(format!(
+                "BELOW_THRESHOLD names {name}, which is no longer below the threshold ({} over {} cases): remove \
+                 the entry (stale)",
+                pct(t.raw()),
+                t.compared()
+            )),
+            Some(_) => {}
+        }
+    }
+    if !known_below.is_empty() {
+        writeln!(
+            out,
+            "\n!!!!! {} unit(s) BELOW {} raw agreement, accepted only because BELOW_THRESHOLD in tests/differential.rs \
+             names them (every disagreement is listed in differential/disagreements.csv):",
+            known_below.len(),
+            pct(THRESHOLD)
+        )
+        .unwrap();
+        for line in &known_below {
+            writeln!(out, "!!!!!   {line}").unwrap();
+        }
+    }
     println!("{out}");
     assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
 }
