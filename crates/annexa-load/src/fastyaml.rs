@@ -11,9 +11,10 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::span::{NodeSpan, PointerHash, Pos, SpanIndex};
+use crate::yaml::number;
 use crate::yaml::{Limits, Parsed, YamlDoc};
 use serde_json::map::Entry;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 /// This reader recurses once per level of nesting; anything deeper goes to saphyr's path, whose
@@ -848,39 +849,4 @@ fn push_breaks(s: &mut String, n: usize) {
     for _ in 0..n {
         s.push('\n');
     }
-}
-
-/// A YAML 1.2 core-schema number, or `None` if `text` is not one JSON can hold. The same rules
-/// as `yaml::number`, which is private to that module; the comparison tests keep them equal.
-fn number(text: &str) -> Option<Value> {
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(rest) => (-1i128, rest),
-        None => (1, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let int = |radix: u32, s: &str| -> Option<Value> {
-        if s.is_empty() || !s.chars().all(|c| c.is_digit(radix)) {
-            return None;
-        }
-        let n = i128::from_str_radix(s, radix).ok()? * sign;
-        i64::try_from(n).map(Number::from).ok().or_else(|| u64::try_from(n).map(Number::from).ok()).map(Value::Number)
-    };
-    if let Some(hex) = digits.strip_prefix("0x") {
-        return int(16, hex);
-    }
-    if let Some(oct) = digits.strip_prefix("0o") {
-        return int(8, oct);
-    }
-    if let Some(v) = int(10, digits) {
-        return Some(v);
-    }
-    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let float_chars = digits.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
-    let has_digit = digits.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.')
-        && digits.chars().any(|c| c.is_ascii_digit());
-    if float_chars && has_digit {
-        return text.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number);
-    }
-    None
 }

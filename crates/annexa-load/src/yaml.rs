@@ -458,7 +458,7 @@ impl Builder {
 }
 
 /// A YAML 1.2 core-schema number, or `None` if `text` is not one JSON can hold.
-fn number(text: &str) -> Option<Value> {
+pub(crate) fn number(text: &str) -> Option<Value> {
     let (sign, digits) = match text.strip_prefix('-') {
         Some(rest) => (-1i128, rest),
         None => (1, text.strip_prefix('+').unwrap_or(text)),
