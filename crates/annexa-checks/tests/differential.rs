@@ -379,6 +379,19 @@ fn kubescape_per_workload(input: &Path, alerts: &[Value]) -> Option<(BTreeSet<Ki
 /// The verdict a Checkov fixture's file name gives: `-FAILED`, `1PASSED-1FAILED`,
 /// `PASSESONEFAILSONE` and `failed-1` fail (at least one resource fails); `-PASSED`, `-pass`
 /// pass; `UNKNOWN` and unmarked files give none.
+/// One Checkov fixture file as a case, judged against every id its folder maps to.
+fn push_checkov_file(corpus: &mut Corpus, root: &Path, file: &Path, ids: &[String], expected: Option<Verdict>) {
+    let source = corpus.path_source(vec![file.to_path_buf()]);
+    corpus.cases.push(Case {
+        peer: "checkov",
+        name: rel(root, file),
+        ids: ids.to_vec(),
+        source,
+        subject: None,
+        expected,
+    });
+}
+
 fn checkov_verdict(file: &str) -> Option<Verdict> {
     let f = file.to_ascii_lowercase();
     if f.contains("unknown") || f.contains("unkown") {
@@ -406,15 +419,7 @@ fn checkov(root: &Path, corpus: &mut Corpus) {
         if k8s.is_dir() {
             for file in sorted_dir(&k8s).into_iter().filter(|f| f.is_file()) {
                 let expected = checkov_verdict(&file.file_name().unwrap().to_string_lossy());
-                let source = corpus.path_source(vec![file.clone()]);
-                corpus.cases.push(Case {
-                    peer: "checkov",
-                    name: rel(root, &file),
-                    ids: ids.clone(),
-                    source,
-                    subject: None,
-                    expected,
-                });
+                push_checkov_file(corpus, root, &file, ids, expected);
             }
         } else if docker.is_dir() {
             for sub in sorted_dir(&docker).into_iter().filter(|d| d.is_dir()) {
@@ -427,15 +432,7 @@ fn checkov(root: &Path, corpus: &mut Corpus) {
                     None
                 };
                 for file in sorted_dir(&sub).into_iter().filter(|f| f.is_file()) {
-                    let source = corpus.path_source(vec![file.clone()]);
-                    corpus.cases.push(Case {
-                        peer: "checkov",
-                        name: rel(root, &file),
-                        ids: ids.clone(),
-                        source,
-                        subject: None,
-                        expected,
-                    });
+                    push_checkov_file(corpus, root, &file, ids, expected);
                 }
             }
         } else {
