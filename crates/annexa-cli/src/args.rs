@@ -50,6 +50,10 @@ annexa scan . --controls A.8.9 --skip image-not-pinned-by-digest\n  annexa scan 
     /// List the checks, or show one with its documentation
     #[command(args_conflicts_with_subcommands = true)]
     Checks(ChecksArgs),
+    /// Verify, prove, export and measure the evidence recorded by `scan --record`
+    Evidence(crate::evidence::EvidenceArgs),
+    #[command(flatten)]
+    Isms(crate::isms::IsmsCommand),
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +82,14 @@ pub(crate) struct ScanArgs {
     /// Skip files larger than this many bytes
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
     pub(crate) max_file_size: u64,
+    /// Append the run to the evidence ledger (created with its keys on first use)
+    #[arg(long)]
+    pub(crate) record: bool,
+    /// What started the run, for the record [default: ci when the CI variable is set, else manual]
+    #[arg(long, value_enum, requires = "record")]
+    pub(crate) trigger: Option<crate::evidence::TriggerArg>,
+    #[command(flatten)]
+    pub(crate) store: crate::evidence::StoreArgs,
 }
 
 fn parse_severity(s: &str) -> Result<annexa_engine::Severity, String> {

@@ -3,6 +3,8 @@
 //! Exit codes: 0 success, 1 findings at or above `--fail-on` (commands that judge), 2 error.
 
 mod args;
+mod evidence;
+mod isms;
 
 use annexa_engine::{checks, controls, crosswalk, inventory, scan};
 use args::{ChecksCommand, Cli, Command, ControlsCommand, DetailFormat, Format, InventoryFormat, ScanFormat};
@@ -32,6 +34,12 @@ fn run(cli: Cli) -> Result<(String, ExitCode), annexa_engine::Error> {
     if let Command::Scan(args) = cli.command {
         return run_scan(args);
     }
+    if let Command::Isms(command) = cli.command {
+        return isms::run(command);
+    }
+    if let Command::Evidence(args) = cli.command {
+        return evidence::run(args);
+    }
     run_view(cli).map(|text| (text, ExitCode::SUCCESS))
 }
 
@@ -51,6 +59,26 @@ fn run_scan(args: args::ScanArgs) -> Result<(String, ExitCode), annexa_engine::E
     for d in &view.diagnostics {
         eprintln!("{d}");
     }
+    if args.record {
+        let store = args.store.options();
+        let trigger = evidence::trigger(args.trigger);
+        let recorded =
+            annexa_engine::evidence::record_scan(&view, &options.paths, &store, trigger, jiff::Timestamp::now())?;
+        if let Some(key) = &recorded.created_key {
+            eprintln!(
+                "created the evidence ledger; its signing key is at {key} (keep it out of the repository; commit {})",
+                store.public_key_path().display()
+            );
+        }
+        eprintln!(
+            "recorded run {}: records {}..{} of {}, checkpoint in {}",
+            recorded.run,
+            recorded.first_seq,
+            recorded.first_seq + recorded.records.saturating_sub(1),
+            recorded.size,
+            recorded.checkpoint_file
+        );
+    }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let text = match args.format {
         ScanFormat::Table => view.to_text(colour),
@@ -67,6 +95,8 @@ fn run_view(cli: Cli) -> Result<String, annexa_engine::Error> {
     match cli.command {
         // `run` sends scans to `run_scan` for their exit code; this arm keeps the match whole.
         Command::Scan(args) => run_scan(args).map(|(text, _)| text),
+        Command::Isms(command) => isms::run(command).map(|(text, _)| text),
+        Command::Evidence(args) => evidence::run(args).map(|(text, _)| text),
         Command::Checks(args) => match args.command {
             Some(ChecksCommand::Show { id }) => Ok(checks::show(&id)?.to_text()),
             None => {

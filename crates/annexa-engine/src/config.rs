@@ -1,5 +1,6 @@
-//! `annexa.toml`: the ISMS repository's configuration. This module reads the parts `annexa
-//! scan` needs (exemptions); every error names the file, the line and the field.
+//! `annexa.toml`: the ISMS repository's configuration. This module reads the exemptions `annexa
+//! scan` needs and the ISMS sections (organisation, scope, risk method, cadences, patch windows,
+//! audit dates) the ISMS commands need; every error names the file, the line and the field.
 
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
@@ -47,6 +48,9 @@ pub struct Config {
     /// Approved exceptions.
     #[serde(default)]
     pub exemptions: Vec<Exemption>,
+    /// The ISMS sections, typed by `annexa-isms` (which also validates what a parser cannot).
+    #[serde(skip)]
+    pub isms: annexa_isms::Settings,
     /// Where it was read from.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -87,6 +91,13 @@ impl Config {
         for (e, line) in config.exemptions.iter_mut().zip(headers) {
             e.line = line;
         }
+        // The ISMS sections are read by their own model so that a typo in `[risk]` is an error
+        // with its line, here as in every ISMS command.
+        config.isms = annexa_isms::Settings::parse(text, &path.display().to_string()).map_err(|p| ConfigError {
+            path: path.display().to_string(),
+            line: p.line as usize,
+            message: if p.field.is_empty() { p.message } else { format!("`{}`: {}", p.field, p.message) },
+        })?;
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
@@ -122,6 +133,19 @@ mod tests {
             "[[exemptions]]\ncheck = \"x\"\nowner = \"o\"\nreason = \"r\"\nexpires = 2027-01-01\nreviewer = \"me\"\n";
         let e = Config::parse(text, Path::new("annexa.toml")).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.contains("reviewer"), "{e}");
+    }
+
+    #[test]
+    fn isms_sections_are_read_beside_exemptions() {
+        let text = "[organisation]\nname = \"Acme\"\n\n[cadence]\ninternal_audit_months = 3\n\n[[exemptions]]\ncheck = \"x\"\nowner = \"o\"\nreason = \"r\"\nexpires = 2027-01-01\n";
+        let c = Config::parse(text, Path::new("annexa.toml")).map_err(|e| e.to_string());
+        let c = c.as_ref().ok();
+        assert_eq!(c.map(|c| c.exemptions.len()), Some(1));
+        assert_eq!(c.map(|c| c.isms.cadence.internal_audit_months), Some(3));
+        assert_eq!(c.and_then(|c| c.isms.organisation.as_ref()).map(|o| o.name.as_str()), Some("Acme"));
+        let text = "[cadence]\ninternal_audit_months = 3\naccess_reviews = 4\n";
+        let e = Config::parse(text, Path::new("annexa.toml")).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.starts_with("annexa.toml:3:") && e.contains("access_reviews"), "{e}");
     }
 
     #[test]

@@ -8,7 +8,9 @@ pub mod checks;
 pub mod config;
 pub mod controls;
 pub mod crosswalk;
+pub mod evidence;
 pub mod inventory;
+pub mod isms;
 pub mod scan;
 
 pub use annexa_catalog::ResolveError;
@@ -62,6 +64,12 @@ pub enum Error {
     /// `annexa.toml` is invalid.
     #[error(transparent)]
     Config(#[from] config::ConfigError),
+    /// The evidence store, ledger or keys.
+    #[error(transparent)]
+    Evidence(#[from] evidence::EvidenceError),
+    /// An ISMS command could not read or write the ISMS repository.
+    #[error(transparent)]
+    Isms(#[from] isms::IsmsError),
 }
 
 impl Error {
@@ -88,6 +96,8 @@ impl Error {
             Error::NotAnAnnexAControl(_) => Some("write an Annex A control id such as `A.8.9`".to_owned()),
             Error::NoChecksSelected => Some("loosen `--checks`, `--skip` or `--controls`".to_owned()),
             Error::Config(_) => Some("fix `annexa.toml`; see the README's exemptions section".to_owned()),
+            Error::Evidence(e) => e.help(),
+            Error::Isms(e) => Some(e.help()),
         }
     }
 }

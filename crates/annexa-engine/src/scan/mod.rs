@@ -149,6 +149,9 @@ pub struct ScanView {
     /// The checks that ran, for SARIF rule metadata and JUnit.
     #[serde(skip)]
     pub checks: Vec<&'static CheckMeta>,
+    /// The files read, for the evidence record's input hashes.
+    #[serde(skip)]
+    pub files: Vec<String>,
 }
 
 /// The checks a run selects.
@@ -258,7 +261,8 @@ pub fn scan(options: &ScanOptions) -> Result<ScanView, crate::Error> {
     let metas: Vec<&'static CheckMeta> =
         checks.iter().map(|c| c.meta()).chain([&annexa_checks::EXEMPTION_EXPIRED]).collect();
     let summary = summarise(&findings, &metas, estate.stats.clone(), options.fail_on, checks.len());
-    Ok(ScanView { findings, summary, diagnostics: estate.diagnostics, checks: metas })
+    let files = estate.files.iter().filter(|f| f.outcome == "parsed").map(|f| f.path.to_string()).collect();
+    Ok(ScanView { findings, summary, diagnostics: estate.diagnostics, checks: metas, files })
 }
 
 fn view(
