@@ -137,5 +137,8 @@ ratio() { python3 -c "import sys; a,b=sys.argv[1].split(' ')[0],sys.argv[2]; pri
   echo "hyperfine -N --warmup 1 --runs 10 '<command>'   (3 runs at 100,000; 1 run for the peers)"
   echo "/usr/bin/time -f %M <command>                    (peak RSS)"
   echo '```'
-} > BENCHMARKS.md
+} > BENCHMARKS.md.new
+# Keep the section bench/ledger.sh writes.
+python3 -c "import re; t = open('BENCHMARKS.md').read() if __import__('os').path.exists('BENCHMARKS.md') else ''; m = re.search(r'<!-- ledger:begin -->.*<!-- ledger:end -->', t, re.S); open('BENCHMARKS.md.new', 'a').write('\n' + m.group(0) + '\n' if m else '')"
+mv BENCHMARKS.md.new BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

@@ -1,6 +1,7 @@
 //! The ISMS commands' arguments and dispatch: `init`, `lint`, `risks` (and `risks suggest`),
 //! `soa`, `gap`, `plan`, `nc` and `calendar`.
 
+use annexa_engine::evidence::EvidenceOptions;
 use annexa_engine::isms::{self, InitOptions, IsmsOptions, Sheet};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::{IsTerminal as _, Write as _};
@@ -26,8 +27,10 @@ Exit codes: 0 no error, 1 errors found, 2 the repository cannot be read.")]
 annexa risks suggest k8s/\n  annexa risks suggest k8s/ --format yaml >> registers/risks.yaml")]
     Risks(RisksArgs),
     /// Show the Statement of Applicability: all 93 Annex A controls, status and reasons
-    #[command(after_help = "Status comes from the checks (a fresh scan of [scope] paths in annexa.toml) and the \
-decisions in decisions/soa.yaml; reasons from the risk register and decisions; links from risks and policies.\n\n\
+    #[command(after_help = "Status comes from the checks (the latest run recorded with `annexa scan PATH --record` \
+in the evidence store, else a fresh scan of [scope] paths in annexa.toml) and the decisions in decisions/soa.yaml; \
+reasons from the risk register and decisions; links from risks and policies. The table's first line (JSON: \
+`evidence_source`) says where the check results came from.\n\n\
 Examples:\n  annexa soa\n  annexa soa --format json\n  annexa soa --format xlsx --output soa.xlsx")]
     Soa(SoaArgs),
     /// Show the gap assessment: controls not implemented and why, missing clause documents
@@ -35,6 +38,9 @@ Examples:\n  annexa soa\n  annexa soa --format json\n  annexa soa --format xlsx 
     /// Show the risk treatment plan: each planned control with owner, deadline and status
     Plan(SheetArgs),
     /// Show the nonconformity register and propose nonconformities for regressed controls
+    #[command(after_help = "A control that passed in the run recorded before the latest (or in --previous) and \
+fails in the latest is proposed, unless the register has it open.\n\n\
+Examples:\n  annexa nc\n  annexa nc --previous previous.json --format json")]
     Nc(NcArgs),
     /// Show the audit calendar: certification milestones, audits, reviews and deadlines
     #[command(after_help = "Examples:\n  annexa calendar\n  annexa calendar --format ics > audits.ics")]
@@ -54,8 +60,29 @@ pub(crate) struct IsmsDir {
 
 impl IsmsDir {
     fn options(&self) -> IsmsOptions {
-        IsmsOptions { dir: self.isms.clone(), today: self.today, evidence: None }
+        IsmsOptions { dir: self.isms.clone(), today: self.today, evidence: None, ledger: None }
     }
+
+    /// The options of a command that judges by evidence: the ledger lives in the ISMS
+    /// repository unless a database URL says otherwise.
+    fn with_ledger(&self, ledger: &LedgerArgs) -> IsmsOptions {
+        IsmsOptions {
+            ledger: Some(EvidenceOptions {
+                dir: self.isms.clone(),
+                database_url: ledger.database_url.clone(),
+                ..EvidenceOptions::default()
+            }),
+            ..self.options()
+        }
+    }
+}
+
+/// The evidence store the commands that judge by evidence read the latest recorded run from.
+#[derive(Debug, Args)]
+pub(crate) struct LedgerArgs {
+    /// The evidence store: `sqlite:PATH` or `postgres://user@host/db` [default: .annexa/annexa.db in --isms]
+    #[arg(long, env = "ANNEXA_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub(crate) database_url: Option<String>,
 }
 
 fn parse_date(s: &str) -> Result<isms::Date, String> {
@@ -122,6 +149,8 @@ pub(crate) struct SuggestArgs {
     pub(crate) paths: Vec<String>,
     #[command(flatten)]
     pub(crate) dir: IsmsDir,
+    #[command(flatten)]
+    pub(crate) ledger: LedgerArgs,
     /// Output format; `yaml` gives rows for registers/risks.yaml
     #[arg(long, value_enum, default_value_t = SuggestFormat::Table)]
     pub(crate) format: SuggestFormat,
@@ -175,7 +204,9 @@ pub(crate) enum SheetFormat {
 pub(crate) struct SoaArgs {
     #[command(flatten)]
     pub(crate) dir: IsmsDir,
-    /// Output format (json: an array of 93 objects with `control`, `applicable`, `status`...)
+    #[command(flatten)]
+    pub(crate) ledger: LedgerArgs,
+    /// Output format (json: `evidence_source`, and `controls`, 93 objects with `control`, `applicable`, `status`...)
     #[arg(long, value_enum, default_value_t = SheetFormat::Table)]
     pub(crate) format: SheetFormat,
     /// Write to this file instead of standard output
@@ -187,6 +218,8 @@ pub(crate) struct SoaArgs {
 pub(crate) struct SheetArgs {
     #[command(flatten)]
     pub(crate) dir: IsmsDir,
+    #[command(flatten)]
+    pub(crate) ledger: LedgerArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = SheetFormat::Table)]
     pub(crate) format: SheetFormat,
@@ -199,7 +232,9 @@ pub(crate) struct SheetArgs {
 pub(crate) struct NcArgs {
     #[command(flatten)]
     pub(crate) dir: IsmsDir,
-    /// A previous run (`annexa scan PATH --format json`) to compare with the current one
+    #[command(flatten)]
+    pub(crate) ledger: LedgerArgs,
+    /// A saved run (`annexa scan PATH --format json`) to compare the current one with [default: the recorded run before the latest]
     #[arg(long, value_name = "FILE")]
     pub(crate) previous: Option<PathBuf>,
     /// Output format
@@ -284,7 +319,7 @@ pub(crate) fn run(command: IsmsCommand) -> Result<(String, ExitCode), annexa_eng
         }
         IsmsCommand::Risks(args) => match args.command {
             Some(RisksCommand::Suggest(s)) => {
-                let view = isms::suggest(&s.paths, &s.dir.options())?;
+                let view = isms::suggest(&s.paths, &s.dir.with_ledger(&s.ledger))?;
                 let text = match s.format {
                     SuggestFormat::Table => view.to_text(),
                     SuggestFormat::Json => json(&view),
@@ -308,23 +343,22 @@ pub(crate) fn run(command: IsmsCommand) -> Result<(String, ExitCode), annexa_eng
             }
         },
         IsmsCommand::Soa(args) => {
-            let view = isms::soa(&args.dir.options())?;
+            let view = isms::soa(&args.dir.with_ledger(&args.ledger))?;
             let output = sheet_output(&view.sheet(), args.format, json(&view), || view.to_text())?;
             (output, args.output, ExitCode::SUCCESS, view.warnings())
         }
         IsmsCommand::Gap(args) => {
-            let view = isms::gap(&args.dir.options())?;
+            let view = isms::gap(&args.dir.with_ledger(&args.ledger))?;
             let output = sheet_output(&view.sheet(), args.format, json(&view), || view.to_text())?;
             (output, args.output, ExitCode::SUCCESS, view.warnings())
         }
         IsmsCommand::Plan(args) => {
-            let view = isms::plan(&args.dir.options())?;
+            let view = isms::plan(&args.dir.with_ledger(&args.ledger))?;
             let output = sheet_output(&view.sheet(), args.format, json(&view), || view.to_text())?;
             (output, args.output, ExitCode::SUCCESS, view.warnings())
         }
         IsmsCommand::Nc(args) => {
-            let previous = args.previous.as_deref().map(isms::previous_from_json).transpose()?;
-            let view = isms::nc(&args.dir.options(), previous.as_deref())?;
+            let view = isms::nc(&args.dir.with_ledger(&args.ledger), args.previous.as_deref())?;
             let output = sheet_output(&view.sheet(), args.format, json(&view), || view.to_text())?;
             (output, args.output, ExitCode::SUCCESS, view.warnings())
         }

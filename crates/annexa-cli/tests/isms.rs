@@ -1,5 +1,7 @@
 //! The ISMS commands as a user runs them: `init`, `lint`, `risks`, `soa`, `gap`, `plan`, `nc` and
-//! `calendar` over a repository created by `annexa init` and the bundled example estate.
+//! `calendar` over a repository created by `annexa init` and the bundled example estate, judging
+//! by the runs `annexa scan --record` wrote to the repository's evidence ledger (or, with none,
+//! by a fresh scan of the scope).
 
 #![allow(
     clippy::unwrap_used,
@@ -36,10 +38,16 @@ fn estate() -> String {
 }
 
 fn annexa(dir: &Path, args: &[&str]) -> Run {
+    // The ledger is the one in the ISMS repository, whatever the environment points at; a
+    // recording run's new signing key goes to a folder of the tests, not the user's.
     let out = Command::new(env!("CARGO_BIN_EXE_annexa"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("XDG_CONFIG_HOME", Path::new(env!("CARGO_TARGET_TMPDIR")).join("isms-config"))
+        .env_remove("ANNEXA_DATABASE_URL")
+        .env_remove("ANNEXA_SIGNING_KEY")
+        .env_remove("CI")
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
@@ -76,6 +84,29 @@ fn init(name: &str) -> PathBuf {
 
 fn soa_row<'a>(soa: &'a Value, control: &str) -> &'a Value {
     soa.as_array().unwrap().iter().find(|r| r["control"] == control).unwrap_or_else(|| panic!("{control} missing"))
+}
+
+/// `annexa scan PATH --record --format json` in `dir`: the scan's JSON and the run's id.
+fn record(dir: &Path, path: &str) -> (Value, String) {
+    let run = annexa(dir, &["scan", path, "--record", "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let id = run
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("recorded run ").and_then(|l| l.split(':').next()))
+        .unwrap_or_else(|| panic!("no run id in {}", run.stderr))
+        .to_owned();
+    assert!(dir.join(".annexa/annexa.db").is_file(), "the ledger is in the ISMS repository");
+    (serde_json::from_str(&run.text()).unwrap(), id)
+}
+
+/// Asserts that a view's evidence is the recorded run `id` and returns when it was recorded.
+fn from_ledger(view: &Value, id: &str) -> String {
+    let source = view["evidence_source"].as_str().unwrap_or_else(|| panic!("no evidence_source in {view}"));
+    let at = source
+        .strip_prefix(&format!("ledger run {id} at "))
+        .unwrap_or_else(|| panic!("evidence is not ledger run {id}: {source}"));
+    at.split(',').next().unwrap().to_owned()
 }
 
 #[test]
@@ -116,14 +147,21 @@ fn end_to_end_a_failing_check_shows_in_the_soa_the_gap_and_a_suggested_risk() {
     let repo = init("e2e");
     let estate = estate();
 
-    // The scan of the estate. When `annexa scan --record` exists, record here
-    // (`annexa scan ESTATE --record`) and let `soa`, `gap` and `plan` read the recorded run; until
-    // then they derive the same evidence from a fresh scan of `[scope] paths`.
-    let scan = json(&repo, &["scan", &estate, "--format", "json"]);
-    // ---- `--record` slots in above. ----
+    // Before anything is recorded the commands scan the scope, and say so; reading creates no
+    // ledger.
+    let fresh = json(&repo, &["soa", "--format", "json", "--today", TODAY]);
+    assert!(fresh.as_array().unwrap().iter().all(|r| r["evidence_source"] == format!("fresh scan of {estate}")));
+    assert!(soa_row(&fresh, "A.8.2")["recorded_at"].is_null());
+    assert!(!repo.join(".annexa").exists(), "reading created a ledger");
+
+    // The scan of the estate, recorded in the ISMS repository's ledger: every command below
+    // judges by this run.
+    let (scan, run) = record(&repo, &estate);
 
     // Accept the suggested risks into the register, as a person would after review.
     let suggested = json(&repo, &["risks", "suggest", &estate, "--format", "json", "--today", TODAY]);
+    let recorded_at = from_ledger(&suggested, &run);
+    let suggested = &suggested["suggestions"];
     let privileged = suggested
         .as_array()
         .unwrap()
@@ -152,6 +190,8 @@ fn end_to_end_a_failing_check_shows_in_the_soa_the_gap_and_a_suggested_risk() {
     std::fs::write(repo.join("registers/risks.yaml"), format!("risks:\n{rows}")).unwrap();
     assert_eq!(ok(&repo, &["lint"]), "0 errors, 0 warnings\n");
     let again = json(&repo, &["risks", "suggest", &estate, "--format", "json"]);
+    from_ledger(&again, &run);
+    let again = &again["suggestions"];
     assert!(again.as_array().unwrap().iter().all(|s| s["registered"].is_string()), "accepted suggestions are marked");
     let risk_id = again
         .as_array()
@@ -161,10 +201,12 @@ fn end_to_end_a_failing_check_shows_in_the_soa_the_gap_and_a_suggested_risk() {
         .map(|s| s["registered"].as_str().unwrap().to_owned())
         .unwrap();
 
-    // The SoA: 93 rows, statuses consistent with the scan.
+    // The SoA: 93 rows, statuses consistent with the recorded scan.
     let soa = json(&repo, &["soa", "--format", "json", "--today", TODAY]);
+    // The contract: an array of 93 objects with at least control, applicable, status.
     assert_eq!(soa.as_array().unwrap().len(), 93);
     for row in soa.as_array().unwrap() {
+        assert_eq!(from_ledger(row, &run), recorded_at);
         for field in ["control", "applicable", "status"] {
             assert!(!row[field].is_null(), "{field} missing in {row}");
         }
@@ -184,6 +226,7 @@ fn end_to_end_a_failing_check_shows_in_the_soa_the_gap_and_a_suggested_risk() {
     }
     let a82 = soa_row(&soa, "A.8.2");
     assert_eq!(a82["status"], "partial");
+    assert_eq!(a82["recorded_at"], recorded_at.as_str(), "the status is the recorded run's");
     assert!(a82["risks"].as_array().unwrap().iter().any(|r| r == risk_id.as_str()));
     assert!(a82["reasons"].as_array().unwrap().iter().any(|r| r == "risk"));
     assert!(a82["policies"].as_array().unwrap().iter().any(|p| p == "POL-AC"));
@@ -192,6 +235,7 @@ fn end_to_end_a_failing_check_shows_in_the_soa_the_gap_and_a_suggested_risk() {
 
     // The gap names the failing check with its file and line.
     let gap = json(&repo, &["gap", "--format", "json", "--today", TODAY]);
+    from_ledger(&gap, &run);
     let g82 = gap["controls"].as_array().unwrap().iter().find(|g| g["control"] == "A.8.2").expect("A.8.2 in the gap");
     assert!(
         g82["reasons"].as_array().unwrap().iter().any(|r| r["kind"] == "failing-check"
@@ -212,6 +256,8 @@ fn end_to_end_a_failing_check_shows_in_the_soa_the_gap_and_a_suggested_risk() {
 
     // The plan: each planned control with the SoA's status, overdue after its deadline.
     let plan = json(&repo, &["plan", "--format", "json", "--today", TODAY]);
+    from_ledger(&plan, &run);
+    let plan = &plan["rows"];
     let p82 = plan
         .as_array()
         .unwrap()
@@ -237,6 +283,12 @@ fn end_to_end_a_failing_check_shows_in_the_soa_the_gap_and_a_suggested_risk() {
     assert!(events.iter().any(|e| e["kind"] == "risk-review" && e["date"] == "2027-01-31" && e["overdue"] == false));
     assert!(events.iter().any(|e| e["kind"] == "policy-review"));
 
+    // The tables say where their evidence came from on their first line.
+    for command in ["soa", "gap", "plan"] {
+        let text = ok(&repo, &[command, "--today", TODAY]);
+        assert!(text.starts_with(&format!("evidence: ledger run {run} at {recorded_at}")), "{command}: {text}");
+    }
+
     // The heat map counts every risk once per panel.
     let svg = ok(&repo, &["risks", "--format", "svg"]);
     let n = again.as_array().unwrap().len();
@@ -257,6 +309,8 @@ fn the_soa_table_reads_as_expected() {
     )
     .unwrap();
     let text = ok(&repo, &["soa", "--today", TODAY]);
+    // The heading names the scope, an absolute path that differs between machines.
+    let text = text.replace(&estate(), "ESTATE");
     insta::assert_snapshot!("soa_table", text);
     let md = ok(&repo, &["soa", "--format", "markdown", "--today", TODAY]);
     assert!(
@@ -400,6 +454,8 @@ fn nonconformities_are_proposed_for_controls_that_regressed() {
     std::fs::write(repo.join("previous.json"), previous).unwrap();
 
     let view = json(&repo, &["nc", "--previous", "previous.json", "--format", "json", "--today", TODAY]);
+    assert_eq!(view["compared_with"], "saved scan `previous.json`");
+    assert_eq!(view["evidence_source"], format!("fresh scan of {estate}"), "no ledger: the scope is scanned");
     let proposals = view["proposals"].as_array().unwrap();
     let p = proposals.iter().find(|p| p["reference"] == "A.8.18").expect("A.8.18 regressed");
     assert_eq!(p["source"], "check-regression");
@@ -421,4 +477,76 @@ fn nonconformities_are_proposed_for_controls_that_regressed() {
     let view = json(&repo, &["nc", "--previous", "previous.json", "--format", "json", "--today", TODAY]);
     assert!(view["proposals"].as_array().unwrap().iter().all(|p| p["reference"] != "A.8.18"));
     assert_eq!(view["register"][0]["overdue"], true);
+}
+
+#[test]
+fn nonconformities_are_proposed_when_the_latest_recorded_run_regresses() {
+    let repo = init("nc-ledger");
+    // A small estate whose container sets every request and limit: A.8.6 (capacity) passes.
+    let estate = scratch("nc-ledger-estate");
+    let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: registry.example.com/shop/web:1.4.2\n          resources:\n            requests: {cpu: 100m, memory: 128Mi}\n            limits: {cpu: 500m, memory: 256Mi}\n";
+    std::fs::write(estate.join("deploy.yaml"), manifest).unwrap();
+    let path = estate.to_str().unwrap();
+
+    // Nothing recorded: no comparison, and the table says how to get one.
+    let view = json(&repo, &["nc", "--format", "json", "--today", TODAY]);
+    assert!(view["evidence_source"].is_null() && view["compared_with"].is_null(), "{view}");
+    assert!(ok(&repo, &["nc", "--today", TODAY]).contains("annexa scan PATH --record"));
+
+    let (first, first_run) = record(&repo, path);
+    let a86 = |scan: &Value| {
+        scan["summary"]["controls"].as_array().unwrap().iter().find(|c| c["control"] == "A.8.6").unwrap()["findings"]
+            .clone()
+    };
+    assert_eq!(a86(&first), 0, "A.8.6 passes in the first run");
+    // One run: nothing to compare it with yet.
+    let view = json(&repo, &["nc", "--format", "json", "--today", TODAY]);
+    from_ledger(&view, &first_run);
+    assert!(view["compared_with"].is_null() && view["proposals"].as_array().unwrap().is_empty(), "{view}");
+
+    // The memory limit goes: memory-limit-missing (K8S-0031) fails A.8.6 in the second run.
+    std::fs::write(
+        estate.join("deploy.yaml"),
+        manifest.replace("limits: {cpu: 500m, memory: 256Mi}", "limits: {cpu: 500m}"),
+    )
+    .unwrap();
+    let (second, second_run) = record(&repo, path);
+    assert_ne!(a86(&second), 0);
+    std::fs::write(repo.join("first.json"), serde_json::to_string(&first).unwrap()).unwrap();
+
+    let view = json(&repo, &["nc", "--format", "json", "--today", TODAY]);
+    from_ledger(&view, &second_run);
+    let before = view["compared_with"].as_str().unwrap();
+    assert!(before.starts_with(&format!("ledger run {first_run} at ")), "{before}");
+    let proposals = view["proposals"].as_array().unwrap();
+    let references: Vec<&str> = proposals.iter().map(|p| p["reference"].as_str().unwrap()).collect();
+    assert_eq!(references, ["A.8.6"], "only the control that passed before and fails now: {view}");
+    let p = &proposals[0];
+    assert_eq!(p["source"], "check-regression");
+    assert_eq!(p["checks"], serde_json::json!(["K8S-0031"]));
+    assert!(
+        p["description"].as_str().unwrap().contains("K8S-0031 at ")
+            && p["description"].as_str().unwrap().contains("deploy.yaml:"),
+        "{p}"
+    );
+    let text = ok(&repo, &["nc", "--today", TODAY]);
+    assert!(text.starts_with(&format!("evidence: ledger run {second_run} at ")), "{text}");
+    assert!(text.contains(&format!("\ncompared with: ledger run {first_run} at ")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("proposed") && l.contains("A.8.6")), "{text}");
+
+    // A saved run given with --previous overrides the recorded one before the latest.
+    let view = json(&repo, &["nc", "--previous", "first.json", "--format", "json", "--today", TODAY]);
+    from_ledger(&view, &second_run);
+    assert_eq!(view["compared_with"], "saved scan `first.json`");
+    assert!(view["proposals"].as_array().unwrap().iter().any(|p| p["reference"] == "A.8.6"), "{view}");
+
+    // Once the register holds it open, it is not proposed again.
+    std::fs::write(
+        repo.join("registers/nonconformities.yaml"),
+        "nonconformities:\n  - id: NC-001\n    source: check-regression\n    reference: A.8.6\n    description: web lost its memory limit\n    owner: platform-team\n    due: 2026-04-01\n    status: open\n",
+    )
+    .unwrap();
+    let view = json(&repo, &["nc", "--format", "json", "--today", TODAY]);
+    assert!(view["proposals"].as_array().unwrap().is_empty(), "{view}");
+    assert_eq!(view["register"][0]["overdue"], false);
 }

@@ -5,7 +5,7 @@
 //!
 //! Pure: no IO, no clock, no environment, no randomness. Files arrive as text with the name to
 //! report them by, today arrives as a [`jiff::civil::Date`], and evidence arrives as
-//! [`ControlEvidence`] values (from a fresh scan or, later, from the evidence store).
+//! [`ControlEvidence`] values (from a fresh scan, or from a run recorded in the evidence store).
 
 pub mod calendar;
 pub mod gap;

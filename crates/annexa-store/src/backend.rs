@@ -124,6 +124,14 @@ macro_rules! store_impl {
                 $crate::leaves_from_rows(rows, size)
             }
 
+            async fn batch(
+                &self,
+                from_seq: u64,
+                limit: u64,
+            ) -> Result<Vec<annexa_ledger::StoredRecord>, $crate::StoreError> {
+                self.read_batch(from_seq, limit).await
+            }
+
             async fn head(&self) -> Result<$crate::RawHead, $crate::StoreError> {
                 let (size, frontier, checkpoints): (i64, Vec<u8>, i64) =
                     sqlx::query_as("SELECT size, frontier, checkpoints FROM ledger_head WHERE id = 1")

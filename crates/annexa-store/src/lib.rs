@@ -332,6 +332,10 @@ pub trait Store: Send + Sync {
 
     /// The head row as stored.
     fn head(&self) -> impl Future<Output = Result<RawHead, StoreError>> + Send;
+
+    /// Up to `limit` records from `from_seq` on, in sequence order, read as fast as the backend
+    /// allows: what verification streams.
+    fn batch(&self, from_seq: u64, limit: u64) -> impl Future<Output = Result<Vec<StoredRecord>, StoreError>> + Send;
 }
 
 /// Either backend, chosen at run time from a URL.
@@ -394,6 +398,9 @@ impl Store for AnyStore {
     async fn head(&self) -> Result<RawHead, StoreError> {
         delegate!(self, s => s.head().await)
     }
+    async fn batch(&self, from_seq: u64, limit: u64) -> Result<Vec<StoredRecord>, StoreError> {
+        delegate!(self, s => s.batch(from_seq, limit).await)
+    }
 }
 
 /// Why a ledger does not verify.
@@ -425,6 +432,34 @@ fn tampered(seq: Option<u64>, message: String) -> VerifyError {
     VerifyError::Tampered(annexa_ledger::Problem { seq, checkpoint: None, message })
 }
 
+/// Polls both futures until both are done, the first one first, so that a read is sent to the
+/// database before the second (CPU-bound) one runs.
+async fn futures_join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let mut a = std::pin::pin!(a);
+    let mut b = std::pin::pin!(b);
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none()
+            && let std::task::Poll::Ready(v) = a.as_mut().poll(cx)
+        {
+            ra = Some(v);
+        }
+        if rb.is_none()
+            && let std::task::Poll::Ready(v) = b.as_mut().poll(cx)
+        {
+            rb = Some(v);
+        }
+        match (ra.take(), rb.take()) {
+            (Some(x), Some(y)) => std::task::Poll::Ready((x, y)),
+            (x, y) => {
+                (ra, rb) = (x, y);
+                std::task::Poll::Pending
+            }
+        }
+    })
+    .await
+}
+
 /// Verifies the whole ledger against the trusted public key: identity, every checkpoint, every
 /// record and its columns, and the head row.
 pub async fn verify<S: Store>(
@@ -439,14 +474,22 @@ pub async fn verify<S: Store>(
         ));
     }
     let mut verifier = annexa_ledger::Verifier::new(&meta.origin, key, store.checkpoints().await?)?;
-    let mut next = 0u64;
+    // Reading the next batch overlaps checking this one: the database works in its own thread
+    // (SQLite's worker, or the server) while the records are rehashed here.
+    let mut batch = store.batch(0, VERIFY_BATCH).await?;
+    let mut next = batch.len() as u64;
     loop {
-        let batch =
-            store.records(&Query { after_seq: Some(next), limit: Some(VERIFY_BATCH), ..Query::default() }).await?;
-        verifier.push(&batch)?;
-        if (batch.len() as u64) < VERIFY_BATCH {
+        let more = batch.len() as u64 == VERIFY_BATCH;
+        let (following, checked) =
+            futures_join(async { if more { store.batch(next, VERIFY_BATCH).await } else { Ok(Vec::new()) } }, async {
+                verifier.push(&batch)
+            })
+            .await;
+        checked?;
+        if !more {
             break;
         }
+        batch = following?;
         next += batch.len() as u64;
     }
     let frontier = verifier.frontier().clone();

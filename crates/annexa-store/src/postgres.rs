@@ -31,6 +31,11 @@ impl PgStore {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+
+    async fn read_batch(&self, from_seq: u64, limit: u64) -> Result<Vec<annexa_ledger::StoredRecord>, StoreError> {
+        use crate::Store as _;
+        self.records(&crate::Query { after_seq: Some(from_seq), limit: Some(limit), ..crate::Query::default() }).await
+    }
 }
 
 crate::backend::store_impl!(

@@ -13,6 +13,7 @@ mod keys;
 mod log;
 mod prove;
 mod record;
+mod runs;
 mod verify;
 
 pub use bundle::{BundleView, ExportView, export, verify_bundle};
@@ -20,6 +21,7 @@ pub use coverage::{ControlCoverage, CoverageQuery, CoverageView, coverage};
 pub use log::{LogQuery, LogRow, LogView, log};
 pub use prove::{check_proof, prove_consistency, prove_inclusion};
 pub use record::{RecordView, Trigger, record_scan};
+pub use runs::{RecordedFinding, RecordedResource, RecordedRun, latest_runs};
 pub use verify::{VerifyView, verify};
 
 use annexa_store::{AnyStore, StoreError};

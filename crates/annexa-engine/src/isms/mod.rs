@@ -1,6 +1,6 @@
 //! The ISMS commands (`init`, `lint`, `risks`, `soa`, `gap`, `plan`, `nc`, `calendar`): reading
-//! the ISMS repository's files, getting evidence (a fresh scan of the scope, or what the caller
-//! passes in from the evidence store), and calling `annexa-isms` for the logic.
+//! the ISMS repository's files, getting evidence (the latest run recorded in the evidence ledger,
+//! else a fresh scan of the scope), and calling `annexa-isms` for the logic.
 
 mod views;
 mod xlsx;
@@ -9,10 +9,12 @@ pub use annexa_isms::{ControlEvidence, FailingCheck, Problem};
 pub use jiff::civil::Date;
 pub use views::*;
 
+use crate::evidence::{EvidenceOptions, RecordedRun};
 use crate::scan::{ScanOptions, ScanView};
 use annexa_isms::repo::{Files, Repo, paths};
 use annexa_isms::{Level, templates};
 use annexa_model::AnnexA;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Why an ISMS command could not produce its view.
@@ -76,7 +78,10 @@ impl IsmsError {
             IsmsError::Invalid(_) => "fix the files above; `annexa lint` lists every problem".to_owned(),
             IsmsError::Exists(_) => "pick an empty directory, or pass `--force` to overwrite".to_owned(),
             IsmsError::Read { .. } | IsmsError::Write { .. } => "check the path and its permissions".to_owned(),
-            IsmsError::Previous { .. } => "save a run with `annexa scan PATH --format json > previous.json`".to_owned(),
+            IsmsError::Previous { .. } => {
+                "save a run with `annexa scan PATH --format json > previous.json`, or record runs with `annexa scan PATH --record`"
+                    .to_owned()
+            }
             IsmsError::Xlsx(_) => "use `--format csv` instead".to_owned(),
         }
     }
@@ -89,9 +94,62 @@ pub struct IsmsOptions {
     pub dir: PathBuf,
     /// The day due dates are judged against [default: today].
     pub today: Option<Date>,
-    /// The latest recorded evidence per control, from the evidence store; `None` scans the
-    /// scope paths of `annexa.toml` afresh.
+    /// Evidence per control to judge by, overriding the ledger and the scan.
     pub evidence: Option<Vec<ControlEvidence>>,
+    /// The evidence store whose latest recorded run is the evidence; `None`, or a store with no
+    /// run, scans the scope paths of `annexa.toml` afresh.
+    pub ledger: Option<EvidenceOptions>,
+}
+
+/// Where a view's evidence came from, shown in its JSON (`evidence_source`) and its table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EvidenceSource {
+    /// A run recorded in the evidence ledger.
+    Ledger {
+        /// The run's id.
+        run: String,
+        /// When it was recorded.
+        recorded_at: jiff::Timestamp,
+        /// What it scanned.
+        paths: Vec<String>,
+    },
+    /// A scan made now, recorded nowhere.
+    Scan {
+        /// What it scanned.
+        paths: Vec<String>,
+    },
+    /// A saved `annexa scan --format json`.
+    File(String),
+    /// Evidence the caller passed in ([`IsmsOptions::evidence`]).
+    Given,
+    /// No recorded run and no scope paths to scan.
+    None,
+}
+
+impl EvidenceSource {
+    fn ledger(run: &RecordedRun) -> EvidenceSource {
+        EvidenceSource::Ledger { run: run.run.clone(), recorded_at: run.recorded_at, paths: run.paths.clone() }
+    }
+}
+
+impl fmt::Display for EvidenceSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EvidenceSource::Ledger { run, recorded_at, paths } => {
+                write!(f, "ledger run {run} at {recorded_at}, a scan of {}", paths.join(", "))
+            }
+            EvidenceSource::Scan { paths } => write!(f, "fresh scan of {}", paths.join(", ")),
+            EvidenceSource::File(path) => write!(f, "saved scan `{path}`"),
+            EvidenceSource::Given => f.write_str("evidence passed in by the caller"),
+            EvidenceSource::None => f.write_str("none: no recorded run, and annexa.toml has no [scope] paths to scan"),
+        }
+    }
+}
+
+impl serde::Serialize for EvidenceSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 impl IsmsOptions {
@@ -204,6 +262,14 @@ pub fn evidence_from_scan(view: &ScanView) -> Vec<ControlEvidence> {
         .collect()
 }
 
+/// The latest `n` recorded runs, the latest first; none without a ledger.
+fn recorded(options: &IsmsOptions, n: usize) -> Result<Vec<RecordedRun>, crate::Error> {
+    match &options.ledger {
+        Some(ledger) => Ok(crate::evidence::latest_runs(ledger, n)?),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// The scope paths of `annexa.toml`, resolved against the repository.
 fn scope_paths(loaded: &Loaded) -> Vec<String> {
     let scope = loaded.repo.settings.scope.as_ref().map(|s| s.paths.clone()).unwrap_or_default();
@@ -232,38 +298,47 @@ pub fn scan_scope(loaded: &Loaded, today: Date) -> Result<Option<ScanView>, crat
     crate::scan::scan(&options).map(Some)
 }
 
-/// The evidence the caller passed in, or a fresh scan's.
-fn evidence(loaded: &Loaded, options: &IsmsOptions) -> Result<Vec<ControlEvidence>, crate::Error> {
+/// The evidence to judge by: what the caller passed in, else the latest recorded run, else a
+/// fresh scan of the scope.
+fn evidence(loaded: &Loaded, options: &IsmsOptions) -> Result<(Vec<ControlEvidence>, EvidenceSource), crate::Error> {
     if let Some(e) = &options.evidence {
-        return Ok(e.clone());
+        return Ok((e.clone(), EvidenceSource::Given));
     }
-    Ok(scan_scope(loaded, options.today())?.map(|v| evidence_from_scan(&v)).unwrap_or_default())
+    if let Some(run) = recorded(options, 1)?.into_iter().next() {
+        let source = EvidenceSource::ledger(&run);
+        return Ok((run.controls, source));
+    }
+    let paths = scope_paths(loaded);
+    Ok(match scan_scope(loaded, options.today())? {
+        Some(view) => (evidence_from_scan(&view), EvidenceSource::Scan { paths }),
+        None => (Vec::new(), EvidenceSource::None),
+    })
 }
 
 /// `annexa soa`.
 pub fn soa(options: &IsmsOptions) -> Result<SoaView, crate::Error> {
     let loaded = load(&options.dir)?;
-    let evidence = evidence(&loaded, options)?;
+    let (evidence, evidence_source) = evidence(&loaded, options)?;
     let rows = annexa_isms::soa::derive(&loaded.repo, &evidence);
-    Ok(SoaView { rows, warnings: loaded.warnings })
+    Ok(SoaView { evidence_source, rows, warnings: loaded.warnings })
 }
 
 /// `annexa gap`.
 pub fn gap(options: &IsmsOptions) -> Result<GapView, crate::Error> {
     let loaded = load(&options.dir)?;
-    let evidence = evidence(&loaded, options)?;
+    let (evidence, evidence_source) = evidence(&loaded, options)?;
     let soa = annexa_isms::soa::derive(&loaded.repo, &evidence);
     let gap = annexa_isms::gap::assess(&loaded.repo, &soa, options.today());
-    Ok(GapView { gap, warnings: loaded.warnings })
+    Ok(GapView { evidence_source, gap, warnings: loaded.warnings })
 }
 
 /// `annexa plan`.
 pub fn plan(options: &IsmsOptions) -> Result<PlanView, crate::Error> {
     let loaded = load(&options.dir)?;
-    let evidence = evidence(&loaded, options)?;
+    let (evidence, evidence_source) = evidence(&loaded, options)?;
     let soa = annexa_isms::soa::derive(&loaded.repo, &evidence);
     let rows = annexa_isms::plan::plan(&loaded.repo, &soa, options.today());
-    Ok(PlanView { rows, warnings: loaded.warnings })
+    Ok(PlanView { evidence_source, rows, warnings: loaded.warnings })
 }
 
 /// `annexa risks`.
@@ -271,6 +346,72 @@ pub fn risks(options: &IsmsOptions) -> Result<RisksView, crate::Error> {
     let loaded = load(&options.dir)?;
     let method = loaded.repo.settings.risk_method();
     Ok(RisksView { risks: loaded.repo.risks, method, warnings: loaded.warnings })
+}
+
+/// The same set of paths, however each was written (relative to the working directory,
+/// absolute, with `.` or through a symbolic link).
+fn same_paths(a: &[String], b: &[String]) -> bool {
+    let norm = |paths: &[String]| {
+        let mut out: Vec<PathBuf> = paths
+            .iter()
+            .map(|p| std::fs::canonicalize(p).or_else(|_| std::path::absolute(p)).unwrap_or_else(|_| PathBuf::from(p)))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    norm(a) == norm(b)
+}
+
+/// The findings that no exemption covers, from the latest recorded run when it scanned `paths`
+/// (findings of another estate would not match this one's inventory), else from a fresh scan.
+fn suggest_findings(
+    paths: &[String],
+    options: &IsmsOptions,
+) -> Result<(Vec<annexa_isms::suggest::FindingInput>, EvidenceSource), crate::Error> {
+    use annexa_isms::suggest::{FindingInput, ResourceRef};
+    if let Some(run) = recorded(options, 1)?.into_iter().next().filter(|r| same_paths(&r.paths, paths)) {
+        let source = EvidenceSource::ledger(&run);
+        let findings = run
+            .findings
+            .into_iter()
+            .filter(|f| !f.exempted)
+            .map(|f| FindingInput {
+                check: f.check,
+                slug: f.slug,
+                file: f.file,
+                line: f.line,
+                message: f.message,
+                resource: f.resource.map(|r| ResourceRef { kind: r.kind, namespace: r.namespace, name: r.name }),
+            })
+            .collect();
+        return Ok((findings, source));
+    }
+    let scan = crate::scan::scan(&ScanOptions {
+        paths: paths.to_vec(),
+        max_file_size: 10 * 1024 * 1024,
+        config: Some(options.dir.join(paths::CONFIG)).filter(|p| p.is_file()),
+        today: Some(options.today()),
+        ..ScanOptions::default()
+    })?;
+    let findings = scan
+        .findings
+        .iter()
+        .filter(|f| f.exempted.is_none())
+        .map(|f| FindingInput {
+            check: f.check.to_owned(),
+            slug: f.slug.to_owned(),
+            file: f.location.file.clone(),
+            line: f.location.line,
+            message: f.message.clone(),
+            resource: f.resource.as_ref().map(|r| ResourceRef {
+                kind: r.kind.clone(),
+                namespace: r.namespace.clone(),
+                name: r.name.clone(),
+            }),
+        })
+        .collect();
+    Ok((findings, EvidenceSource::Scan { paths: paths.to_vec() }))
 }
 
 /// `annexa risks suggest PATH...`: proposals from the estate at `paths`, marked where the
@@ -281,31 +422,8 @@ pub fn suggest(paths: &[String], options: &IsmsOptions) -> Result<SuggestView, c
         Err(IsmsError::NoRepository(_)) => (Repo::default(), Vec::new()),
         Err(e) => return Err(e.into()),
     };
-    let scan = crate::scan::scan(&ScanOptions {
-        paths: paths.to_vec(),
-        max_file_size: 10 * 1024 * 1024,
-        config: Some(options.dir.join(paths::CONFIG)).filter(|p| p.is_file()),
-        today: Some(options.today()),
-        ..ScanOptions::default()
-    })?;
+    let (findings, evidence_source) = suggest_findings(paths, options)?;
     let inventory = annexa_inventory::inventory(&crate::inventory::read(paths, 10 * 1024 * 1024));
-    let findings: Vec<annexa_isms::suggest::FindingInput> = scan
-        .findings
-        .iter()
-        .filter(|f| f.exempted.is_none())
-        .map(|f| annexa_isms::suggest::FindingInput {
-            check: f.check.to_owned(),
-            slug: f.slug.to_owned(),
-            file: f.location.file.clone(),
-            line: f.location.line,
-            message: f.message.clone(),
-            resource: f.resource.as_ref().map(|r| annexa_isms::suggest::ResourceRef {
-                kind: r.kind.clone(),
-                namespace: r.namespace.clone(),
-                name: r.name.clone(),
-            }),
-        })
-        .collect();
     let registered =
         repo.risks.iter().filter_map(|r| r.risk.suggestion.clone().map(|s| (s, r.risk.id.clone()))).collect();
     let method = repo.settings.risk_method();
@@ -317,7 +435,7 @@ pub fn suggest(paths: &[String], options: &IsmsOptions) -> Result<SuggestView, c
         .max()
         .unwrap_or(0)
         + 1;
-    Ok(SuggestView { suggestions, next_id: next, warnings })
+    Ok(SuggestView { evidence_source, suggestions, next_id: next, warnings })
 }
 
 /// Reads a saved `annexa scan --format json` as the previous run.
@@ -362,15 +480,36 @@ pub fn previous_from_json(path: &Path) -> Result<Vec<ControlEvidence>, IsmsError
     Ok(out)
 }
 
-/// `annexa nc`: the register, and proposals from the previous run against the current one.
-pub fn nc(options: &IsmsOptions, previous: Option<&[ControlEvidence]>) -> Result<NcView, crate::Error> {
+/// `annexa nc`: the register, and proposals from comparing the current evidence with an
+/// earlier run: the saved scan `previous` when given (against the latest recorded run, else a
+/// fresh scan), else the latest recorded run against the one before it.
+pub fn nc(options: &IsmsOptions, previous: Option<&Path>) -> Result<NcView, crate::Error> {
     let loaded = load(&options.dir)?;
-    let proposals = match previous {
-        Some(previous) => {
+    let (current, before) = match previous {
+        Some(path) => {
+            let before = previous_from_json(path)?;
             let current = evidence(&loaded, options)?;
-            annexa_isms::nc::proposals(previous, &current, &loaded.repo.nonconformities)
+            (Some(current), Some((before, EvidenceSource::File(path.display().to_string()))))
         }
-        None => Vec::new(),
+        None if options.evidence.is_some() => (Some(evidence(&loaded, options)?), None),
+        None => {
+            let mut runs = recorded(options, 2)?.into_iter();
+            let current = runs.next().map(|r| {
+                let source = EvidenceSource::ledger(&r);
+                (r.controls, source)
+            });
+            let before = runs.next().map(|r| {
+                let source = EvidenceSource::ledger(&r);
+                (r.controls, source)
+            });
+            (current, before)
+        }
+    };
+    let proposals = match (&current, &before) {
+        (Some((current, _)), Some((before, _))) => {
+            annexa_isms::nc::proposals(before, current, &loaded.repo.nonconformities)
+        }
+        _ => Vec::new(),
     };
     let today = options.today();
     let register = loaded
@@ -379,7 +518,13 @@ pub fn nc(options: &IsmsOptions, previous: Option<&[ControlEvidence]>) -> Result
         .iter()
         .map(|r| NcRowView { overdue: r.nc.status.is_open() && r.nc.due.is_some_and(|d| d < today), nc: r.nc.clone() })
         .collect();
-    Ok(NcView { register, proposals, compared: previous.is_some(), warnings: loaded.warnings })
+    Ok(NcView {
+        evidence_source: current.map(|(_, s)| s),
+        compared_with: before.map(|(_, s)| s),
+        register,
+        proposals,
+        warnings: loaded.warnings,
+    })
 }
 
 /// `annexa calendar`.

@@ -1,8 +1,8 @@
 //! The ISMS commands' views: each serialises to the command's JSON and renders its table,
 //! Markdown, CSV and (where auditors want one) XLSX forms from one set of columns.
 
-use super::IsmsError;
 use super::xlsx::workbook;
+use super::{EvidenceSource, IsmsError};
 use annexa_isms::calendar::Event;
 use annexa_isms::gap::Gap;
 use annexa_isms::nc::Proposal;
@@ -54,15 +54,33 @@ fn warnings_text(warnings: &[Problem]) -> String {
     warnings.iter().map(|w| format!("{w}\n")).collect()
 }
 
-/// `annexa soa`.
-#[derive(Clone, Debug, serde::Serialize)]
-#[serde(transparent)]
+/// The line above a table saying what its evidence is.
+fn heading(source: &EvidenceSource) -> String {
+    format!("evidence: {source}\n\n")
+}
+
+/// `annexa soa`. Its JSON is an array of the 93 rows (the command's contract), each row
+/// naming the evidence it was derived from in `evidence_source`.
+#[derive(Clone, Debug)]
 pub struct SoaView {
+    /// Where the check results came from.
+    pub evidence_source: EvidenceSource,
     /// All 93 controls.
     pub rows: Vec<SoaRow>,
     /// Problems that did not stop the command, for standard error.
-    #[serde(skip)]
     pub warnings: Vec<Problem>,
+}
+
+impl serde::Serialize for SoaView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            #[serde(flatten)]
+            row: &'a SoaRow,
+            evidence_source: &'a EvidenceSource,
+        }
+        serializer.collect_seq(self.rows.iter().map(|row| Row { row, evidence_source: &self.evidence_source }))
+    }
 }
 
 impl SoaView {
@@ -139,7 +157,8 @@ impl SoaView {
                 r.title.to_owned(),
             ]);
         }
-        let mut out = t.to_text();
+        let mut out = heading(&self.evidence_source);
+        out.push_str(&t.to_text());
         out.push('\n');
         out.push_str(&self.summary_line());
         out
@@ -153,9 +172,11 @@ impl SoaView {
 
 /// `annexa gap`.
 #[derive(Clone, Debug, serde::Serialize)]
-#[serde(transparent)]
 pub struct GapView {
+    /// Where the check results came from.
+    pub evidence_source: EvidenceSource,
     /// The gaps.
+    #[serde(flatten)]
     pub gap: Gap,
     /// Problems that did not stop the command.
     #[serde(skip)]
@@ -199,7 +220,7 @@ impl GapView {
 
     /// The terminal form: gaps per control with their reasons, then the missing documents.
     pub fn to_text(&self) -> String {
-        let mut out = String::new();
+        let mut out = heading(&self.evidence_source);
         for c in &self.gap.controls {
             let _ = writeln!(out, "{} {} [{}]", c.control, c.title, c.status.label());
             for r in &c.reasons {
@@ -236,8 +257,9 @@ impl GapView {
 
 /// `annexa plan`.
 #[derive(Clone, Debug, serde::Serialize)]
-#[serde(transparent)]
 pub struct PlanView {
+    /// Where the check results behind each status came from.
+    pub evidence_source: EvidenceSource,
     /// One row per planned control of each risk.
     pub rows: Vec<PlanRow>,
     /// Problems that did not stop the command.
@@ -272,7 +294,8 @@ impl PlanView {
 
     /// The terminal form.
     pub fn to_text(&self) -> String {
-        let mut out = self.sheet().table().to_text();
+        let mut out = heading(&self.evidence_source);
+        out.push_str(&self.sheet().table().to_text());
         let overdue = self.rows.iter().filter(|r| r.overdue).count();
         let _ = writeln!(out, "\n{} planned controls, {overdue} overdue", self.rows.len());
         out
@@ -392,8 +415,9 @@ impl RisksView {
 
 /// `annexa risks suggest PATH`.
 #[derive(Clone, Debug, serde::Serialize)]
-#[serde(transparent)]
 pub struct SuggestView {
+    /// Where the findings came from.
+    pub evidence_source: EvidenceSource,
     /// The proposals.
     pub suggestions: Vec<Suggestion>,
     /// The number the next new risk id gets (`R-004`).
@@ -435,7 +459,7 @@ impl SuggestView {
 
     /// The terminal form: each proposal with the evidence that raised it.
     pub fn to_text(&self) -> String {
-        let mut out = String::new();
+        let mut out = heading(&self.evidence_source);
         for s in &self.suggestions {
             let registered = s.registered.as_ref().map(|id| format!("  (in the register as {id})")).unwrap_or_default();
             let _ = writeln!(out, "{} [{} {}×{}]{registered}", s.title, s.level, s.likelihood, s.impact);
@@ -496,13 +520,14 @@ pub struct NcRowView {
 /// `annexa nc`.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct NcView {
+    /// Where the current check results came from; `None` when there were none to compare.
+    pub evidence_source: Option<EvidenceSource>,
+    /// The earlier run they were compared with; `None` when there was none (and so no proposal).
+    pub compared_with: Option<EvidenceSource>,
     /// The register.
     pub register: Vec<NcRowView>,
     /// Proposals from check regressions.
     pub proposals: Vec<Proposal>,
-    /// Whether a previous run was compared (otherwise no proposals can exist).
-    #[serde(skip)]
-    pub compared: bool,
     /// Problems that did not stop the command.
     #[serde(skip)]
     pub warnings: Vec<Problem>,
@@ -582,7 +607,12 @@ impl NcView {
         for row in &self.sheet().rows {
             t.push([&row[0], &row[1], &row[2], &row[7], &row[8], &row[9], &row[3]].map(String::clone));
         }
-        let mut out = t.to_text();
+        let mut out = match (&self.evidence_source, &self.compared_with) {
+            (Some(now), Some(before)) => format!("evidence: {now}\ncompared with: {before}\n\n"),
+            (Some(now), None) => heading(now),
+            (None, _) => String::new(),
+        };
+        out.push_str(&t.to_text());
         let open = self.register.iter().filter(|r| r.nc.status.is_open()).count();
         let overdue = self.register.iter().filter(|r| r.overdue).count();
         let _ = writeln!(
@@ -591,8 +621,11 @@ impl NcView {
             self.register.len(),
             self.proposals.len()
         );
-        if !self.compared {
-            let _ = writeln!(out, "compare with a previous run for proposals: `annexa nc --previous previous.json`");
+        if self.compared_with.is_none() {
+            let _ = writeln!(
+                out,
+                "proposals compare the latest two runs recorded with `annexa scan PATH --record`, or a saved run: `annexa nc --previous previous.json`"
+            );
         }
         out
     }
