@@ -30,9 +30,10 @@ annexa risks suggest k8s/\n  annexa risks suggest k8s/ --format yaml >> register
     #[command(after_help = "Status comes from the checks (the latest run recorded with `annexa scan PATH --record` \
 in the evidence store, else a fresh scan of [scope] paths in annexa.toml) and the decisions in decisions/soa.yaml; \
 reasons from the risk register and decisions; links from risks and policies. The table's first line (JSON: \
-`evidence_source`) says where the check results came from.\n\n\
+`evidence_source` on every row) says where the check results came from. JSON: an array of 93 objects with \
+`control`, `applicable`, `status` and the other columns.\n\n\
 Examples:\n  annexa soa\n  annexa soa --format json\n  annexa soa --format xlsx --output soa.xlsx")]
-    Soa(SoaArgs),
+    Soa(SheetArgs),
     /// Show the gap assessment: controls not implemented and why, missing clause documents
     Gap(SheetArgs),
     /// Show the risk treatment plan: each planned control with owner, deadline and status
@@ -198,20 +199,6 @@ pub(crate) enum SheetFormat {
     Markdown,
     /// A spreadsheet (needs --output or a redirect)
     Xlsx,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct SoaArgs {
-    #[command(flatten)]
-    pub(crate) dir: IsmsDir,
-    #[command(flatten)]
-    pub(crate) ledger: LedgerArgs,
-    /// Output format (json: `evidence_source`, and `controls`, 93 objects with `control`, `applicable`, `status`...)
-    #[arg(long, value_enum, default_value_t = SheetFormat::Table)]
-    pub(crate) format: SheetFormat,
-    /// Write to this file instead of standard output
-    #[arg(long, short, value_name = "FILE")]
-    pub(crate) output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

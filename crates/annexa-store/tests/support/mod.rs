@@ -112,41 +112,43 @@ pub enum Val {
     Blob(Vec<u8>),
 }
 
+/// Adds binds to a query of either backend.
+macro_rules! bind_all {
+    ($q:expr, $binds:expr) => {{
+        let mut q = $q;
+        for b in $binds {
+            q = match b {
+                Val::Int(i) => q.bind(*i),
+                Val::Text(t) => q.bind(t.clone()),
+                Val::Blob(v) => q.bind(v.clone()),
+            };
+        }
+        q
+    }};
+}
+
 /// Runs one statement with binds written `?`, turned into `$n` for PostgreSQL.
 pub async fn exec(store: &AnyStore, sql: &str, binds: &[Val]) -> Result<u64, sqlx::Error> {
     match store {
         AnyStore::Sqlite(s) => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
-            for b in binds {
-                q = match b {
-                    Val::Int(i) => q.bind(*i),
-                    Val::Text(t) => q.bind(t.clone()),
-                    Val::Blob(v) => q.bind(v.clone()),
-                };
-            }
+            let q = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())), binds);
             q.execute(s.pool()).await.map(|r| r.rows_affected())
         }
         AnyStore::Postgres(s) => {
             let mut n = 0;
             let sql: String = sql
-                .chars()
-                .flat_map(|c| {
-                    if c == '?' {
-                        n += 1;
-                        format!("${n}").chars().collect::<Vec<_>>()
+                .split('?')
+                .enumerate()
+                .map(|(i, part)| {
+                    if i == 0 {
+                        part.to_owned()
                     } else {
-                        vec![c]
+                        n += 1;
+                        format!("${n}{part}")
                     }
                 })
                 .collect();
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for b in binds {
-                q = match b {
-                    Val::Int(i) => q.bind(*i),
-                    Val::Text(t) => q.bind(t.clone()),
-                    Val::Blob(v) => q.bind(v.clone()),
-                };
-            }
+            let q = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), binds);
             q.execute(s.pool()).await.map(|r| r.rows_affected())
         }
     }
