@@ -221,6 +221,22 @@ fn evidence_on_sqlite() {
     lifecycle(&isms);
 }
 
+/// Asking about evidence before any run is recorded says so and leaves no ledger behind.
+#[test]
+fn reading_before_recording_creates_nothing() {
+    let isms = Isms::new(None);
+    for args in [&["evidence", "log"][..], &["evidence", "coverage", "--from", "2026-01-01", "--to", "2026-01-31"]] {
+        let r = isms.run(args);
+        assert_eq!(r.code, Some(2), "{args:?}: {}", r.stdout);
+        assert!(r.stderr.contains("no evidence has been recorded"), "{}", r.stderr);
+        assert!(r.stderr.contains("annexa scan PATH --record"), "the help says how: {}", r.stderr);
+    }
+    let r = isms.run(&["evidence", "verify"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("no public key at"), "{}", r.stderr);
+    assert!(!isms.path().join(".annexa").exists(), "reading created a ledger");
+}
+
 /// The database restored from an earlier copy is internally consistent and verifies on its own
 /// terms; the witness checkpoint committed in the repository catches the rollback.
 #[test]

@@ -137,8 +137,18 @@ pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, Eviden
     Ok(rt.block_on(f))
 }
 
-/// Opens the store the options name.
+/// Opens the store the options name, for reading: the default SQLite file must exist already,
+/// so that asking about evidence never leaves an empty ledger behind.
 pub(crate) async fn open(options: &EvidenceOptions) -> Result<AnyStore, EvidenceError> {
+    let default = options.annexa_dir().join("annexa.db");
+    if options.database_url.is_none() && !default.exists() {
+        return Err(EvidenceError::Empty(default.display().to_string()));
+    }
+    open_for_writing(options).await
+}
+
+/// Opens the store the options name, creating and migrating it on first use.
+pub(crate) async fn open_for_writing(options: &EvidenceOptions) -> Result<AnyStore, EvidenceError> {
     Ok(AnyStore::open(&options.url()).await?)
 }
 

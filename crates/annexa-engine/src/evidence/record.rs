@@ -3,7 +3,7 @@
 //! run checked, and a `finding` record per finding (messages already masked), all in one atomic
 //! append ending in a signed checkpoint.
 
-use super::{EvidenceError, EvidenceOptions, block_on, io, keys, open};
+use super::{EvidenceError, EvidenceOptions, block_on, io, keys, open_for_writing};
 use crate::scan::ScanView;
 use annexa_ledger::{Entry, Kind, Period, Subject};
 use annexa_store::{CHECKPOINT_EVERY, LedgerMeta, Store};
@@ -188,7 +188,7 @@ pub fn record_scan(
     let entries = entries(view, paths, trigger, now, &run);
     let count = entries.len() as u64;
     let (appended, created_key) = block_on(async {
-        let store = open(options).await?;
+        let store = open_for_writing(options).await?;
         let trusted = keys::verifier(options)?;
         let (signer, created) = match (store.meta().await?, trusted) {
             (None, None) => {
