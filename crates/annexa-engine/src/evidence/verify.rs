@@ -33,11 +33,12 @@ impl VerifyView {
         match (&self.problem, &self.root_hash) {
             (Some(p), _) => format!("ledger `{}`: NOT VERIFIED\n  {p}\n", self.origin),
             (None, root) => {
+                let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
                 let mut s = format!(
-                    "ledger `{}`: {} records and {} signed checkpoints verified\n  root {}\n",
+                    "ledger `{}`: {} and {} verified\n  root {}\n",
                     self.origin,
-                    self.records,
-                    self.checkpoints,
+                    plural(self.records, "record", "records"),
+                    plural(self.checkpoints, "signed checkpoint", "signed checkpoints"),
                     root.as_deref().unwrap_or("-")
                 );
                 if let Some(w) = &self.witness {
