@@ -24,4 +24,4 @@ pub use note::{Checkpoint, NoteError, NoteSigner, NoteVerifier};
 pub use proof::{CheckError, Checked, Proof};
 pub use record::{Entry, Index, Kind, Period, Record, RecordError, Sealed, Subject};
 pub use tree::{Frontier, Hash};
-pub use verify::{Problem, StoredCheckpoint, StoredRecord, Verified, Verifier};
+pub use verify::{Batch, Problem, Row, StoredCheckpoint, StoredRecord, Verified, Verifier};

@@ -242,6 +242,37 @@ pub(crate) struct HeadSubject<'a> {
     pub(crate) controls: Vec<&'a str>,
 }
 
+/// The sequence number a record in the current format gives itself, read from the end of its
+/// canonical bytes without parsing the rest: keys are sorted, so every record ends
+/// `,"seq":N,"subject":{…},"v":1}`, and `"seq":` cannot occur inside a string (its quote
+/// would be escaped) nor in the subject (only lists of strings). `None` for anything else.
+///
+/// This is what lets verification skip the JSON parser where no index column needs comparing:
+/// the bytes themselves are vouched for by the leaf hash and the signed roots over it, so the
+/// number only has to find a record moved to another row.
+pub(crate) fn trailing_seq(bytes: &[u8]) -> Option<u64> {
+    const TAIL: &[u8] = b",\"v\":1}";
+    const KEY: &[u8] = b",\"seq\":";
+    const _: () = assert!(FORMAT == 1, "TAIL names the format");
+    let body = bytes.strip_suffix(TAIL)?;
+    // Backwards from comma to comma: the key is a few dozen bytes from the end.
+    let mut end = body.len();
+    let at = loop {
+        let at = body[..end].iter().rposition(|&b| b == b',')?;
+        if body[at..].starts_with(KEY) {
+            break at;
+        }
+        end = at;
+    };
+    let digits = &body[at + KEY.len()..];
+    let end = digits.iter().position(|b| !b.is_ascii_digit())?;
+    // Canonical numbers have no leading zero; anything else is left to the full parse.
+    if end == 0 || (end > 1 && digits[0] == b'0') || digits[end] != b',' {
+        return None;
+    }
+    std::str::from_utf8(&digits[..end]).ok()?.parse().ok()
+}
+
 impl Head<'_> {
     /// Whether the columns say what the bytes say.
     pub(crate) fn matches(&self, index: &Index) -> Option<&'static str> {
@@ -314,5 +345,36 @@ mod tests {
             assert_eq!(Kind::parse(k.as_str()), Some(k));
             assert_eq!(serde_json::to_value(k).unwrap(), serde_json::Value::String(k.as_str().into()));
         }
+    }
+
+    #[test]
+    fn the_trailing_seq_is_the_one_the_full_parse_reads() {
+        // Strings that imitate the key, in the payload and in the subject, must not mislead it.
+        let mut e = entry();
+        e.subject.assets = vec![r#"x","seq":5,"v":1}"#.into(), ",\"seq\":9".into()];
+        e.payload = serde_json::json!({"seq": 3, "note": r#","seq":4,"#, "nested": {"seq": 8}});
+        for seq in [0, 7, 10, 1_000_000, u64::MAX] {
+            let sealed = e.clone().seal(seq).unwrap();
+            let head: Head<'_> = serde_json::from_slice(&sealed.bytes).unwrap();
+            assert_eq!(trailing_seq(&sealed.bytes), Some(head.seq));
+            assert_eq!(head.seq, seq);
+        }
+    }
+
+    #[test]
+    fn anything_but_a_canonical_tail_leaves_the_seq_to_the_full_parse() {
+        for bytes in [
+            &br#"{"seq":7,"v":1}"#[..],
+            br#"{"a":1,"seq":07,"subject":{},"v":1}"#,
+            br#"{"a":1,"seq":,"subject":{},"v":1}"#,
+            br#"{"a":1,"seq":-7,"subject":{},"v":1}"#,
+            br#"{"a":1,"seq":7,"subject":{},"v":2}"#,
+            br#"{"a":1,"seq":7,"subject":{},"v":1} "#,
+            br#"{"a":1,"seq":99999999999999999999,"subject":{},"v":1}"#,
+            b"",
+        ] {
+            assert_eq!(trailing_seq(bytes), None, "{}", String::from_utf8_lossy(bytes));
+        }
+        assert_eq!(trailing_seq(br#"{"a":1,"seq":0,"subject":{},"v":1}"#), Some(0));
     }
 }

@@ -4,9 +4,11 @@
 
 /// Implements `Store` for `$store` (a struct with a `pool` field) on database `$db`.
 /// `$begin` opens a writing transaction; `$lock` ends the head row's select so that it locks;
-/// `$select` lists a record row's columns, text ones cast to bytes.
+/// `$select` lists a record row's columns, text ones cast to bytes; `$insert` lists the columns
+/// an append writes, and the block binds them from the sealed record `$r` on `$row`.
 macro_rules! store_impl {
-    ($store:ty, $db:ty, $name:literal, $begin:literal, $lock:literal, $select:literal) => {
+    ($store:ty, $db:ty, $name:literal, $begin:literal, $lock:literal, $select:literal,
+     $insert:literal, |$row:ident, $r:ident| $bind:block) => {
         async fn read_meta(
             conn: &mut <$db as sqlx::Database>::Connection,
         ) -> Result<Option<$crate::LedgerMeta>, $crate::StoreError> {
@@ -65,21 +67,8 @@ macro_rules! store_impl {
                 let first_seq = head.frontier.size();
                 let plan = $crate::plan(&meta, head, entries, signer, every)?;
                 for chunk in plan.records.chunks($crate::INSERT_CHUNK) {
-                    let mut b = sqlx::QueryBuilder::<$db>::new(concat!(
-                        "INSERT INTO records (",
-                        $crate::record_columns!(),
-                        ") "
-                    ));
-                    b.push_values(chunk, |mut row, r| {
-                        row.push_bind(int(r.index.seq))
-                            .push_bind(r.index.kind.as_str())
-                            .push_bind(r.index.recorded_at.as_str())
-                            .push_bind(r.index.effective_from.as_str())
-                            .push_bind(r.index.effective_to.as_str())
-                            .push_bind(r.index.controls.as_str())
-                            .push_bind(r.bytes.as_slice())
-                            .push_bind(r.leaf.as_slice());
-                    });
+                    let mut b = sqlx::QueryBuilder::<$db>::new(concat!("INSERT INTO records (", $insert, ") "));
+                    b.push_values(chunk, |mut $row, $r| $bind);
                     b.build().execute(&mut *tx).await?;
                 }
                 if !plan.checkpoints.is_empty() {
@@ -124,12 +113,12 @@ macro_rules! store_impl {
                 $crate::leaves_from_rows(rows, size)
             }
 
-            async fn batch(
-                &self,
-                from_seq: u64,
-                limit: u64,
-            ) -> Result<Vec<annexa_ledger::StoredRecord>, $crate::StoreError> {
+            async fn batch(&self, from_seq: u64, limit: u64) -> Result<annexa_ledger::Batch, $crate::StoreError> {
                 self.read_batch(from_seq, limit).await
+            }
+
+            async fn schema_problem(&self) -> Result<Option<String>, $crate::StoreError> {
+                self.check_schema().await
             }
 
             async fn head(&self) -> Result<$crate::RawHead, $crate::StoreError> {

@@ -12,8 +12,8 @@ mod backend;
 mod postgres;
 mod sqlite;
 
+use annexa_ledger::{Batch, Entry, Frontier, Hash, Index, NoteSigner, RecordError, StoredCheckpoint, StoredRecord};
 use annexa_ledger::{Checkpoint, Kind};
-use annexa_ledger::{Entry, Frontier, Hash, Index, NoteSigner, RecordError, StoredCheckpoint, StoredRecord};
 use std::future::Future;
 
 pub use postgres::PgStore;
@@ -216,15 +216,6 @@ impl From<CheckpointRow> for StoredCheckpoint {
     }
 }
 
-/// The columns of a record row, in the order the inserts bind them (a macro so that `concat!`
-/// can build whole statements from it); each backend selects them with its own casts.
-macro_rules! record_columns {
-    () => {
-        "seq, kind, recorded_at, effective_from, effective_to, controls, body, leaf_hash"
-    };
-}
-pub(crate) use record_columns;
-
 /// The ledger's identity from its `ledger_meta` rows, when both are there.
 pub(crate) fn meta_from_rows(rows: Vec<(String, String)>) -> Option<LedgerMeta> {
     let get = |key: &str| rows.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
@@ -335,7 +326,12 @@ pub trait Store: Send + Sync {
 
     /// Up to `limit` records from `from_seq` on, in sequence order, read as fast as the backend
     /// allows: what verification streams.
-    fn batch(&self, from_seq: u64, limit: u64) -> impl Future<Output = Result<Vec<StoredRecord>, StoreError>> + Send;
+    fn batch(&self, from_seq: u64, limit: u64) -> impl Future<Output = Result<Batch, StoreError>> + Send;
+
+    /// What is wrong with the tables' definitions, where verification depends on them: SQLite
+    /// computes the index columns from each record's bytes, and a rewritten formula would
+    /// make them say something else.
+    fn schema_problem(&self) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 }
 
 /// Either backend, chosen at run time from a URL.
@@ -398,8 +394,11 @@ impl Store for AnyStore {
     async fn head(&self) -> Result<RawHead, StoreError> {
         delegate!(self, s => s.head().await)
     }
-    async fn batch(&self, from_seq: u64, limit: u64) -> Result<Vec<StoredRecord>, StoreError> {
+    async fn batch(&self, from_seq: u64, limit: u64) -> Result<Batch, StoreError> {
         delegate!(self, s => s.batch(from_seq, limit).await)
+    }
+    async fn schema_problem(&self) -> Result<Option<String>, StoreError> {
+        delegate!(self, s => s.schema_problem().await)
     }
 }
 
@@ -432,34 +431,6 @@ fn tampered(seq: Option<u64>, message: String) -> VerifyError {
     VerifyError::Tampered(annexa_ledger::Problem { seq, checkpoint: None, message })
 }
 
-/// Polls both futures until both are done, the first one first, so that a read is sent to the
-/// database before the second (CPU-bound) one runs.
-async fn futures_join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let mut a = std::pin::pin!(a);
-    let mut b = std::pin::pin!(b);
-    let (mut ra, mut rb) = (None, None);
-    std::future::poll_fn(|cx| {
-        if ra.is_none()
-            && let std::task::Poll::Ready(v) = a.as_mut().poll(cx)
-        {
-            ra = Some(v);
-        }
-        if rb.is_none()
-            && let std::task::Poll::Ready(v) = b.as_mut().poll(cx)
-        {
-            rb = Some(v);
-        }
-        match (ra.take(), rb.take()) {
-            (Some(x), Some(y)) => std::task::Poll::Ready((x, y)),
-            (x, y) => {
-                (ra, rb) = (x, y);
-                std::task::Poll::Pending
-            }
-        }
-    })
-    .await
-}
-
 /// Verifies the whole ledger against the trusted public key: identity, every checkpoint, every
 /// record and its columns, and the head row.
 pub async fn verify<S: Store>(
@@ -473,25 +444,44 @@ pub async fn verify<S: Store>(
             format!("the ledger names key `{}`, not the trusted key `{}`", meta.public_key, key.to_text()),
         ));
     }
-    let mut verifier = annexa_ledger::Verifier::new(&meta.origin, key, store.checkpoints().await?)?;
-    // Reading the next batch overlaps checking this one: the database works in its own thread
-    // (SQLite's worker, or the server) while the records are rehashed here.
-    let mut batch = store.batch(0, VERIFY_BATCH).await?;
-    let mut next = batch.len() as u64;
-    loop {
-        let more = batch.len() as u64 == VERIFY_BATCH;
-        let (following, checked) =
-            futures_join(async { if more { store.batch(next, VERIFY_BATCH).await } else { Ok(Vec::new()) } }, async {
-                verifier.push(&batch)
-            })
-            .await;
-        checked?;
-        if !more {
-            break;
-        }
-        batch = following?;
-        next += batch.len() as u64;
+    if let Some(problem) = store.schema_problem().await? {
+        return Err(tampered(None, problem));
     }
+    let mut verifier = annexa_ledger::Verifier::new(&meta.origin, key, store.checkpoints().await?)?;
+    // Reading and checking overlap: the checker rehashes one batch on its own thread (and
+    // rayon's) while the next is read, so the slower of the two sets the pace, not their sum.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
+    let checker = tokio::task::spawn_blocking(move || {
+        while let Some(batch) = rx.blocking_recv() {
+            verifier.push(&batch)?;
+        }
+        Ok::<_, annexa_ledger::Problem>(verifier)
+    });
+    // Two batches are read at once: SQLite answers each query on one thread of its own, and on
+    // two cores that thread would otherwise set the pace.
+    let read = async {
+        let mut next = 0;
+        loop {
+            let (first, second) =
+                tokio::join!(store.batch(next, VERIFY_BATCH), store.batch(next + VERIFY_BATCH, VERIFY_BATCH));
+            for batch in [first?, second?] {
+                let full = batch.len() as u64 == VERIFY_BATCH;
+                // A send fails only when the checker has stopped at a problem, which it reports.
+                // A short batch is the last: what follows it was read for nothing.
+                if tx.send(batch).await.is_err() || !full {
+                    return Ok::<_, StoreError>(());
+                }
+            }
+            next += 2 * VERIFY_BATCH;
+        }
+    }
+    .await;
+    drop(tx);
+    let verifier = match checker.await {
+        Ok(checked) => checked?,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    };
+    read?;
     let frontier = verifier.frontier().clone();
     let verified = verifier.finish()?;
     let head = store.head().await?;

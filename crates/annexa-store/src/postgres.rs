@@ -32,9 +32,17 @@ impl PgStore {
         &self.pool
     }
 
-    async fn read_batch(&self, from_seq: u64, limit: u64) -> Result<Vec<annexa_ledger::StoredRecord>, StoreError> {
+    /// Reads records with their index columns: the server keeps them as columns of their own,
+    /// so verification compares each with the record's bytes.
+    async fn read_batch(&self, from_seq: u64, limit: u64) -> Result<annexa_ledger::Batch, StoreError> {
         use crate::Store as _;
-        self.records(&crate::Query { after_seq: Some(from_seq), limit: Some(limit), ..crate::Query::default() }).await
+        let query = crate::Query { after_seq: Some(from_seq), limit: Some(limit), ..crate::Query::default() };
+        Ok(self.records(&query).await?.into_iter().collect())
+    }
+
+    /// Nothing to check: no column depends on a formula.
+    async fn check_schema(&self) -> Result<Option<String>, StoreError> {
+        Ok(None)
     }
 }
 
@@ -44,5 +52,16 @@ crate::backend::store_impl!(
     "postgres",
     "BEGIN",
     " FOR UPDATE",
-    "seq, convert_to(kind, 'UTF8') AS kind, convert_to(recorded_at, 'UTF8') AS recorded_at, convert_to(effective_from, 'UTF8') AS effective_from, convert_to(effective_to, 'UTF8') AS effective_to, convert_to(controls, 'UTF8') AS controls, body, leaf_hash"
+    "seq, convert_to(kind, 'UTF8') AS kind, convert_to(recorded_at, 'UTF8') AS recorded_at, convert_to(effective_from, 'UTF8') AS effective_from, convert_to(effective_to, 'UTF8') AS effective_to, convert_to(controls, 'UTF8') AS controls, body, leaf_hash",
+    "seq, kind, recorded_at, effective_from, effective_to, controls, body, leaf_hash",
+    |row, r| {
+        row.push_bind(crate::int(r.index.seq))
+            .push_bind(r.index.kind.as_str())
+            .push_bind(r.index.recorded_at.as_str())
+            .push_bind(r.index.effective_from.as_str())
+            .push_bind(r.index.effective_to.as_str())
+            .push_bind(r.index.controls.as_str())
+            .push_bind(r.bytes.as_slice())
+            .push_bind(r.leaf.as_slice());
+    }
 );

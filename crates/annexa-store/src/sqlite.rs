@@ -38,89 +38,112 @@ impl SqliteStore {
     }
 
     /// Reads a batch of records as one value that SQLite concatenates: one row per batch
-    /// instead of one per record, which is what makes verifying a million records take
-    /// seconds rather than tens of them (sqlx spends microseconds on every row it hands over).
-    /// Each record is its index columns separated by 0x1f, the leaf hash in hex, the body's
-    /// length and the body. Anything that does not parse exactly, such as a hand-edited column
-    /// holding the separator, sends the batch through the ordinary row-by-row query, so a
-    /// tampered record is still reported at its own sequence number.
-    async fn read_batch(&self, from_seq: u64, limit: u64) -> Result<Vec<annexa_ledger::StoredRecord>, StoreError> {
-        use crate::Store as _;
-        // `format` builds each record in one pass; chains of `||` copy the growing string at
-        // every step, which costs more than the rest of the read.
+    /// instead of one per record, which is what makes verifying a million records take a
+    /// second rather than many (sqlx spends microseconds on every row it hands over). Only
+    /// the stored columns are read: the index columns are computed from the bytes.
+    /// Each record is `seq,body length,leaf length,` then the body and the leaf hash. Anything
+    /// out of the ordinary (a record missing from the range, a body cut short at a NUL byte by
+    /// a hand edit) sends the batch through the ordinary row-by-row query, so a tampered
+    /// record is still reported at its own sequence number.
+    async fn read_batch(&self, from_seq: u64, limit: u64) -> Result<annexa_ledger::Batch, StoreError> {
+        // A range of keys rather than `ORDER BY … LIMIT`, which SQLite would first copy into a
+        // temporary table. `concat` builds each record's piece in one step where a chain of
+        // `||` would copy the body once per operator; it reads a NULL column as empty, which
+        // the lengths then give away.
+        let end = from_seq.saturating_add(limit);
         let bulk: Option<Vec<u8>> = sqlx::query_scalar(
-            "SELECT CAST(group_concat(rec, '') AS BLOB) FROM (
-                SELECT format(?, seq, kind, recorded_at, effective_from, effective_to, controls,
-                              hex(leaf_hash), length(CAST(body AS BLOB)), CAST(body AS TEXT)) AS rec
-                FROM records WHERE seq >= ? ORDER BY seq LIMIT ?)",
+            "SELECT CAST(group_concat(concat(seq, ',', octet_length(body), ',', octet_length(leaf_hash), ',', body, leaf_hash), '') AS BLOB)
+             FROM records WHERE seq >= ? AND seq < ?",
         )
-        .bind("%d\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%s")
         .bind(crate::int(from_seq))
-        .bind(crate::int(limit))
+        .bind(crate::int(end))
         .fetch_one(&self.pool)
         .await?;
-        let parsed = bulk.as_deref().map_or(Some(Vec::new()), parse_bulk);
+        let parsed = bulk.map_or(Some(annexa_ledger::Batch::default()), |b| parse_bulk(b, from_seq));
         match parsed {
-            // A NULL column drops its record from the concatenation: count them to be sure.
-            Some(records) if records.len() as u64 == self.count_from(from_seq, limit).await? => Ok(records),
+            // Every key of the range is there, or the ledger ends inside it.
+            Some(records) if records.len() as u64 == limit || !self.any_from(end).await? => Ok(records),
             _ => {
-                self.records(&crate::Query { after_seq: Some(from_seq), limit: Some(limit), ..crate::Query::default() })
-                    .await
+                let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
+                    "SELECT seq, CAST(body AS BLOB), CAST(leaf_hash AS BLOB) FROM records WHERE seq >= ? ORDER BY seq LIMIT ?",
+                )
+                .bind(crate::int(from_seq))
+                .bind(crate::int(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut batch = annexa_ledger::Batch::default();
+                for (seq, bytes, leaf) in rows {
+                    // A negative number cannot be a position; it fails verification as out of order.
+                    batch.add(u64::try_from(seq).unwrap_or(u64::MAX), &bytes, &leaf, None);
+                }
+                Ok(batch)
             }
         }
     }
 
-    async fn count_from(&self, from_seq: u64, limit: u64) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM (SELECT 1 FROM records WHERE seq >= ? LIMIT ?)")
-            .bind(crate::int(from_seq))
-            .bind(crate::int(limit))
+    async fn any_from(&self, seq: u64) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM records WHERE seq >= ?)")
+            .bind(crate::int(seq))
             .fetch_one(&self.pool)
-            .await?;
-        Ok(u64::try_from(n).unwrap_or(0))
+            .await?)
     }
-}
 
-/// Reads what `read_batch`'s query concatenates; `None` at the first thing out of place.
-fn parse_bulk(mut rest: &[u8]) -> Option<Vec<annexa_ledger::StoredRecord>> {
-    let mut out = Vec::new();
-    while !rest.is_empty() {
-        let mut fields: [&[u8]; 8] = [&[]; 8];
-        for field in &mut fields {
-            let end = rest.iter().position(|&b| b == 0x1f)?;
-            *field = &rest[..end];
-            rest = &rest[end + 1..];
-        }
-        let text = |b: &[u8]| String::from_utf8(b.to_vec()).ok();
-        let len: usize = std::str::from_utf8(fields[7]).ok()?.parse().ok()?;
-        let body = rest.get(..len)?.to_vec();
-        rest = &rest[len..];
-        let leaf = decode_hex(fields[6])?;
-        out.push(annexa_ledger::StoredRecord {
-            index: annexa_ledger::Index {
-                seq: std::str::from_utf8(fields[0]).ok()?.parse().ok()?,
-                kind: text(fields[1])?,
-                recorded_at: text(fields[2])?,
-                effective_from: text(fields[3])?,
-                effective_to: text(fields[4])?,
-                controls: text(fields[5])?,
-            },
-            bytes: body,
-            leaf,
-        });
-    }
-    Some(out)
-}
-
-fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    text.chunks_exact(2)
-        .map(|p| {
-            let d = |c: u8| (c as char).to_digit(16);
-            Some((d(p[0])? * 16 + d(p[1])?) as u8)
+    /// Compares the records table's definition with the one the migrations create: the index
+    /// columns are formulas over the bytes, and whoever rewrites a formula (SQLite lets anyone
+    /// with the file edit its schema) could make a record appear under another kind, window
+    /// or control.
+    async fn check_schema(&self) -> Result<Option<String>, StoreError> {
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'records'")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match stored {
+            Some(sql) if sql == records_table() => None,
+            Some(_) => Some(
+                "the records table's definition was changed: its index columns may not say what the records say"
+                    .to_owned(),
+            ),
+            None => Some("the records table is missing".to_owned()),
         })
-        .collect()
+    }
+}
+
+/// The records table's `CREATE TABLE` statement as the latest migration writes it, which
+/// SQLite keeps verbatim.
+fn records_table() -> &'static str {
+    const MIGRATION: &str = include_str!("../migrations/sqlite/0002_derived_index.sql");
+    let start = MIGRATION.find("CREATE TABLE records (").unwrap_or(0);
+    let end = MIGRATION[start..].find("\n)").map_or(MIGRATION.len(), |e| start + e + 2);
+    &MIGRATION[start..end]
+}
+
+/// Reads what `read_batch`'s query concatenates, in place; `None` at the first thing out of
+/// place, which includes any record but the next one in sequence from `from_seq`.
+fn parse_bulk(buf: Vec<u8>, from_seq: u64) -> Option<annexa_ledger::Batch> {
+    let mut rows = Vec::new();
+    let mut at = 0;
+    while at < buf.len() {
+        let mut numbers = [0usize; 3];
+        for n in &mut numbers {
+            let end = at + buf[at..].iter().position(|&b| b == b',')?;
+            *n = std::str::from_utf8(&buf[at..end]).ok()?.parse().ok()?;
+            at = end + 1;
+        }
+        let [seq, body_len, leaf_len] = numbers;
+        let body = at..at.checked_add(body_len)?;
+        let leaf = body.end..body.end.checked_add(leaf_len)?;
+        at = leaf.end;
+        let seq = u64::try_from(seq).ok()?;
+        if seq != from_seq.checked_add(rows.len() as u64)? {
+            return None;
+        }
+        rows.push((seq, body, leaf));
+    }
+    let mut batch = annexa_ledger::Batch::packed(buf);
+    for (seq, body, leaf) in rows {
+        batch.add_packed(seq, body, leaf)?;
+    }
+    Some(batch)
 }
 
 crate::backend::store_impl!(
@@ -129,5 +152,10 @@ crate::backend::store_impl!(
     "sqlite",
     "BEGIN IMMEDIATE",
     "",
-    "seq, CAST(kind AS BLOB) AS kind, CAST(recorded_at AS BLOB) AS recorded_at, CAST(effective_from AS BLOB) AS effective_from, CAST(effective_to AS BLOB) AS effective_to, CAST(controls AS BLOB) AS controls, body, leaf_hash"
+    "seq, CAST(kind AS BLOB) AS kind, CAST(recorded_at AS BLOB) AS recorded_at, CAST(effective_from AS BLOB) AS effective_from, CAST(effective_to AS BLOB) AS effective_to, CAST(controls AS BLOB) AS controls, body, leaf_hash",
+    // The index columns are computed from the body (migration 0002).
+    "seq, body, leaf_hash",
+    |row, r| {
+        row.push_bind(crate::int(r.index.seq)).push_bind(r.bytes.as_slice()).push_bind(r.leaf.as_slice());
+    }
 );

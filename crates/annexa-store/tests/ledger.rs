@@ -143,3 +143,44 @@ async fn concurrent_writers_never_fork_the_tree() {
 fn sqlite_path(f: &support::Fresh) -> String {
     f.dir().unwrap().join(".annexa/annexa.db").display().to_string()
 }
+
+/// A SQLite ledger written before the index columns were computed (migration 0001's layout,
+/// with stored copies) is carried over by migration 0002 without a record changing: it
+/// verifies, and queries see the same rows with the same columns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ledger_in_the_first_layout_migrates_and_still_verifies() {
+    use sqlx::{ConnectOptions as _, Connection as _};
+    let f = filled("sqlite", 300, 100, 64).await;
+    let before = f.store.records(&Query::default()).await.unwrap();
+    let path = f.dir().unwrap().join(".annexa/annexa.db");
+    // Rebuild the first layout from the current one, and forget that 0002 ran.
+    let first = include_str!("../migrations/sqlite/0001_ledger.sql");
+    let start = first.find("CREATE TABLE records (").unwrap();
+    let end = start + first[start..].find("\n);").unwrap() + 3;
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).connect().await.unwrap();
+    let rebuild = format!(
+        "DROP INDEX records_kind_effective; DROP INDEX records_effective; ALTER TABLE records RENAME TO records_v2; {}
+         INSERT INTO records SELECT seq, kind, recorded_at, effective_from, effective_to, controls, body, leaf_hash FROM records_v2;
+         DROP TABLE records_v2; DELETE FROM _sqlx_migrations WHERE version = 2;",
+        &first[start..end]
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(rebuild)).execute(&mut conn).await.unwrap();
+    let columns: i64 = sqlx::query_scalar("SELECT count(*) FROM pragma_table_xinfo('records') WHERE hidden = 0")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(columns, 8, "the first layout stores all eight columns");
+    conn.close().await.unwrap();
+    let migrated = AnyStore::Sqlite(annexa_store::SqliteStore::open(&path).await.unwrap());
+    assert_eq!(verify(&migrated, &signer().verifier()).await.unwrap().records, 300);
+    assert_eq!(migrated.records(&Query::default()).await.unwrap(), before);
+    let pool = match &migrated {
+        AnyStore::Sqlite(s) => s.pool(),
+        AnyStore::Postgres(_) => unreachable!(),
+    };
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM pragma_table_xinfo('records') WHERE hidden = 0")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 3, "only seq, body and leaf_hash are stored after 0002");
+}

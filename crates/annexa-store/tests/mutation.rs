@@ -35,6 +35,28 @@ async fn row(store: &AnyStore, seq: u64) -> StoredRecord {
 
 const TEXT_COLUMNS: [&str; 5] = ["kind", "recorded_at", "effective_from", "effective_to", "controls"];
 
+/// Whether the store computes the index columns from the bytes (SQLite) instead of keeping
+/// copies (PostgreSQL): then there is no stored copy to tamper with, and writing one must be
+/// refused by the database itself.
+fn derived(store: &AnyStore) -> bool {
+    matches!(store, AnyStore::Sqlite(_))
+}
+
+/// Changes an index column: caught by verification where the column is stored, refused by the
+/// database where it is computed.
+async fn tamper_text(store: &AnyStore, column: &str, seq: u64, bad: String, good: String) {
+    let key = ("seq", seq as i64);
+    if derived(store) {
+        let refused = set(store, "records", column, key, Val::Text(bad)).await;
+        assert!(
+            matches!(&refused, Err(sqlx::Error::Database(e)) if e.message().contains("generated column")),
+            "sqlite: writing records.{column} of {seq}: {refused:?}"
+        );
+        return;
+    }
+    expect_caught(store, "records", column, key, Val::Text(bad), Val::Text(good), Some(seq)).await;
+}
+
 fn text_of<'a>(r: &'a StoredRecord, column: &str) -> &'a str {
     match column {
         "kind" => &r.index.kind,
@@ -96,8 +118,7 @@ async fn every_byte_of_chosen_records_is_covered() {
             for column in TEXT_COLUMNS {
                 let text = text_of(&r, column).to_owned();
                 for at in 0..text.len() {
-                    let bad = Val::Text(replace_ascii(&text, at, b'x'));
-                    expect_caught(store, "records", column, key, bad, Val::Text(text.clone()), Some(seq)).await;
+                    tamper_text(store, column, seq, replace_ascii(&text, at, b'x'), text.clone()).await;
                 }
             }
             for (column, bytes) in [("body", r.bytes.clone()), ("leaf_hash", r.leaf.clone())] {
@@ -178,6 +199,12 @@ async fn every_byte_of_checkpoints_head_and_identity_is_covered() {
 }
 
 async fn insert(store: &AnyStore, r: &StoredRecord) {
+    if derived(store) {
+        let sql = "INSERT INTO records (seq, body, leaf_hash) VALUES (?, ?, ?)";
+        let binds = [Val::Int(r.index.seq as i64), Val::Blob(r.bytes.clone()), Val::Blob(r.leaf.clone())];
+        exec(store, sql, &binds).await.unwrap();
+        return;
+    }
     exec(
         store,
         "INSERT INTO records (seq, kind, recorded_at, effective_from, effective_to, controls, body, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -290,8 +317,8 @@ fn random_single_changes_are_caught() {
                     Mutation::Text { column, at, with } => {
                         let column = TEXT_COLUMNS[*column];
                         let text = text_of(&r, column).to_owned();
-                        let bad = Val::Text(replace_ascii(&text, at.index(text.len()), *with));
-                        expect_caught(store, "records", column, key, bad, Val::Text(text), Some(seq)).await;
+                        let bad = replace_ascii(&text, at.index(text.len()), *with);
+                        tamper_text(store, column, seq, bad, text).await;
                     }
                     Mutation::Blob { leaf, at, xor } => {
                         let (column, bytes) = if *leaf { ("leaf_hash", r.leaf.clone()) } else { ("body", r.bytes.clone()) };
@@ -314,4 +341,41 @@ fn random_single_changes_are_caught() {
     for f in &stores {
         assert_eq!(rt.block_on(problem(&f.store)), None);
     }
+}
+
+/// SQLite computes the index columns from the bytes with formulas kept in the file's schema,
+/// which anyone with the file can rewrite: a rewritten formula must fail verification, and the
+/// untouched schema must pass it (which every other test here shows).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rewritten_index_formula_is_caught() {
+    use sqlx::{ConnectOptions as _, Connection as _};
+    let f = filled("sqlite", 100, 50, 16).await;
+    assert_eq!(problem(&f.store).await, None);
+    let path = f.dir().unwrap().join(".annexa/annexa.db");
+    let decisions = Query { kinds: vec![annexa_ledger::Kind::Decision], ..Query::default() };
+    let before = f.store.records(&decisions).await.unwrap();
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).connect().await.unwrap();
+    // Every record would now be listed under its timestamp as its kind, that is under none.
+    for sql in [
+        "PRAGMA writable_schema = ON",
+        "UPDATE sqlite_schema SET sql = replace(sql, '''$.kind''', '''$.recorded_at''') WHERE name = 'records'",
+        "PRAGMA writable_schema = OFF",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+    // Rebuilding the indexes makes queries by kind use the new formula too.
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).connect().await.unwrap();
+    sqlx::query("REINDEX records").execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    let reopened = AnyStore::Sqlite(annexa_store::SqliteStore::open(&path).await.unwrap());
+    let after = reopened.records(&decisions).await.unwrap();
+    assert!(
+        !before.is_empty() && after.is_empty(),
+        "the rewritten formula changes what queries see: {} then {}",
+        before.len(),
+        after.len()
+    );
+    let p = problem(&reopened).await.expect("a rewritten formula went unnoticed");
+    assert!(p.message.contains("definition was changed"), "{p}");
 }
