@@ -1,5 +1,6 @@
 //! What checks share: the estate and indexes built once per run.
 
+use crate::network::selector::{Labels, pod_labels};
 use annexa_load::{Container, Estate, Object, Workload};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -18,6 +19,10 @@ pub struct Cx<'a> {
     /// Kind, then namespace (`""` for objects that name none: Kubernetes names are never empty).
     by_kind_namespace: HashMap<&'a str, HashMap<&'a str, Vec<&'a Object>>>,
     workloads_by_namespace: HashMap<&'a str, Vec<(&'a Object, &'a Workload)>>,
+    /// The pod labels of `workloads_by_namespace`'s workloads, in the same order, read on
+    /// first use: every NetworkPolicy of a namespace is matched against all of them.
+    /// Owned keys: a borrowed one would tie the cell to `'a` and make `Cx` invariant in it.
+    pod_labels_by_namespace: OnceLock<HashMap<String, Vec<Labels>>>,
     /// Facts a check area computes once per run (whether Istio is in use, ...).
     pub memo: Memo,
 }
@@ -47,7 +52,15 @@ impl<'a> Cx<'a> {
                 workloads_by_namespace.entry(o.namespace.as_deref().unwrap_or_default()).or_default().push((o, w));
             }
         }
-        Cx { estate, workload_namespaces, by_kind, by_kind_namespace, workloads_by_namespace, memo: Memo::default() }
+        Cx {
+            estate,
+            workload_namespaces,
+            by_kind,
+            by_kind_namespace,
+            workloads_by_namespace,
+            pod_labels_by_namespace: OnceLock::new(),
+            memo: Memo::default(),
+        }
     }
 
     /// Objects of a kind, in estate order.
@@ -71,6 +84,17 @@ impl<'a> Cx<'a> {
         namespace: Option<&str>,
     ) -> std::iter::Copied<std::slice::Iter<'_, (&'a Object, &'a Workload)>> {
         self.workloads_by_namespace.get(namespace.unwrap_or_default()).map_or(&[][..], Vec::as_slice).iter().copied()
+    }
+}
+
+impl Cx<'_> {
+    /// The pod labels of the workloads of one namespace, in the order of `workloads_in`.
+    pub(crate) fn pod_labels_in(&self, namespace: Option<&str>) -> &[Labels] {
+        let all = self.pod_labels_by_namespace.get_or_init(|| {
+            let labels = |ws: &Vec<(&Object, &Workload)>| ws.iter().map(|(o, w)| pod_labels(o, w)).collect();
+            self.workloads_by_namespace.iter().map(|(ns, ws)| ((*ns).to_owned(), labels(ws))).collect()
+        });
+        all.get(namespace.unwrap_or_default()).map_or(&[][..], Vec::as_slice)
     }
 }
 

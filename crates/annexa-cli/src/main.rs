@@ -13,6 +13,12 @@ use std::io::IsTerminal;
 use std::io::Write;
 use std::process::ExitCode;
 
+// A scan allocates millions of small values on every core; glibc's per-thread arenas grow a
+// page range at a time with an `mprotect` call each (tens of thousands per large scan), which
+// mimalloc's segments avoid.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -80,15 +86,24 @@ fn run_scan(args: args::ScanArgs) -> Result<(String, ExitCode), annexa_engine::E
         );
     }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let judged = if view.summary.failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    // The JSON forms of a large scan run to tens of megabytes: written as they are produced
+    // rather than built in memory first.
+    let written = match args.format {
+        ScanFormat::Json => Some(emit(|out| serde_json::to_writer_pretty(out, &view))),
+        ScanFormat::Sarif => Some(emit(|out| serde_json::to_writer_pretty(out, &view.to_sarif()))),
+        _ => None,
+    };
+    if let Some(code) = written {
+        return Ok((String::new(), if code == ExitCode::SUCCESS { judged } else { code }));
+    }
     let text = match args.format {
         ScanFormat::Table => view.to_text(colour),
-        ScanFormat::Json => json(&view),
-        ScanFormat::Sarif => json(&view.to_sarif()),
         ScanFormat::Junit => view.to_junit(),
         ScanFormat::Markdown => view.to_markdown(),
-        ScanFormat::Csv => view.to_csv(),
+        _ => view.to_csv(),
     };
-    Ok((text, if view.summary.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }))
+    Ok((text, judged))
 }
 
 fn run_view(cli: Cli) -> Result<String, annexa_engine::Error> {
@@ -171,8 +186,24 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 
 /// Writes to standard output; a closed pipe (`annexa controls | head`) is not an error.
 fn print(text: &str) -> ExitCode {
+    if text.is_empty() {
+        return ExitCode::SUCCESS;
+    }
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    finish(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// Streams a JSON value to standard output, then a newline, as `print` would write its text.
+fn emit(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> serde_json::Result<()>,
+) -> ExitCode {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = write(&mut out).map_err(std::io::Error::from);
+    finish(written.and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()))
+}
+
+fn finish(written: std::io::Result<()>) -> ExitCode {
+    match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

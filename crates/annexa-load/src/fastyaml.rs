@@ -138,7 +138,9 @@ impl<'a> Reader<'a> {
         let line = self.line;
         let col = self.indent();
         let value = self.block_node(col, 0, PointerHash::ROOT, None)?;
-        let spans = std::mem::take(&mut self.spans);
+        // The documents of one file tend to be alike: size the next index like this one.
+        let next = SpanIndex::with_capacity(self.spans.len());
+        let spans = std::mem::replace(&mut self.spans, next);
         Some(YamlDoc { index, value, spans, line, warnings: std::mem::take(&mut self.warnings) })
     }
 

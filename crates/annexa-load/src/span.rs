@@ -111,6 +111,12 @@ pub struct SpanIndex {
 }
 
 impl SpanIndex {
+    /// An index with room for `nodes` spans, so that a document's index is not rebuilt as it
+    /// grows.
+    pub(crate) fn with_capacity(nodes: usize) -> SpanIndex {
+        SpanIndex { spans: HashMap::with_capacity_and_hasher(nodes, Default::default()) }
+    }
+
     pub(crate) fn insert_hash(&mut self, at: PointerHash, span: NodeSpan) {
         self.spans.insert(at, span);
     }

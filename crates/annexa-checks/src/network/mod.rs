@@ -4,7 +4,7 @@ mod ingress_without_tls;
 mod network_policy_selects_nothing;
 mod plaintext_external_url;
 mod pod_without_network_policy;
-mod selector;
+pub(crate) mod selector;
 mod service_external_ips;
 mod service_node_port_or_load_balancer;
 

@@ -1,6 +1,6 @@
 //! NetworkPolicies whose pod selector matches no workload.
 
-use super::selector::{is_k8s_policy, namespace_phrase, plain, pod_labels, selects};
+use super::selector::{is_k8s_policy, namespace_phrase, plain, selects};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::Object;
@@ -47,8 +47,7 @@ impl Check for NetworkPolicySelectsNothing {
             return;
         }
         let selector = o.value.pointer("/spec/podSelector");
-        let selected =
-            cx.workloads_in(o.namespace.as_deref()).any(|(wo, w)| selects(selector, &pod_labels(wo, w), plain));
+        let selected = cx.pod_labels_in(o.namespace.as_deref()).iter().any(|labels| selects(selector, labels, plain));
         if selected {
             return;
         }

@@ -166,7 +166,7 @@ pub(crate) fn entries(view: &ScanView, paths: &[String], trigger: Trigger, now: 
             kind: Kind::Finding,
             recorded_at: now,
             effective: at,
-            subject: Subject { controls: f.controls.clone(), assets: asset.into_iter().collect() },
+            subject: Subject { controls: f.controls.to_vec(), assets: asset.into_iter().collect() },
             artefact_sha256: None,
             payload,
         });

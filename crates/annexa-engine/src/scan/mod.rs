@@ -9,8 +9,9 @@ use annexa_checks::{Check, CheckMeta, Finding, Fix, Resource};
 use annexa_load::{Diagnostic, Location, Stats};
 use annexa_model::{AnnexA, Severity};
 use jiff::civil::Date;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// What to scan and how.
 #[derive(Clone, Debug, Default)]
@@ -85,11 +86,11 @@ pub struct FindingView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<Resource>,
     /// The Annex A controls the check gives evidence for.
-    pub controls: Vec<String>,
+    pub controls: &'static [String],
     /// The SP 800-204 strategies it gives evidence for.
-    pub strategies: Vec<String>,
+    pub strategies: &'static [String],
     /// How to fix it, from the check's doc.
-    pub remediation: String,
+    pub remediation: &'static str,
     /// A machine-applicable fix, where one exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
@@ -233,7 +234,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanView, crate::Error> {
             });
         }
     }
-    let estate = crate::inventory::read(&options.paths, options.max_file_size);
+    let mut estate = crate::inventory::read(&options.paths, options.max_file_size);
     if estate.stats.seen == 0 {
         return Err(crate::Error::NothingToRead(options.paths.join(" ")));
     }
@@ -242,15 +243,21 @@ pub fn scan(options: &ScanOptions) -> Result<ScanView, crate::Error> {
     let (active, expired): (Vec<&Exemption>, Vec<&Exemption>) =
         config.exemptions.iter().partition(|e| e.expires >= today);
     let mut findings: Vec<FindingView> = annexa_checks::run(&estate, &checks)
-        .iter()
+        .into_iter()
         .map(|f| {
-            let exempted = active.iter().find(|e| covers(e, f)).map(|e| ExemptionView {
+            let exempted = active.iter().find(|e| covers(e, &f)).map(|e| ExemptionView {
                 owner: e.owner.clone(),
                 reason: e.reason.clone(),
                 expires: e.expires.to_string(),
                 source: format!("{config_file}:{}", e.line),
             });
-            view(f.check, f.message.clone(), (&f.location).into(), f.resource.clone(), f.fix.clone(), exempted)
+            let location = LocationView {
+                file: f.location.file.to_string(),
+                line: f.location.line,
+                col: f.location.col,
+                pointer: f.location.pointer,
+            };
+            view(f.check, f.message, location, f.resource, f.fix, exempted)
         })
         .collect();
     for e in expired {
@@ -262,7 +269,12 @@ pub fn scan(options: &ScanOptions) -> Result<ScanView, crate::Error> {
         checks.iter().map(|c| c.meta()).chain([&annexa_checks::EXEMPTION_EXPIRED]).collect();
     let summary = summarise(&findings, &metas, estate.stats.clone(), options.fail_on, checks.len());
     let files = estate.files.iter().filter(|f| f.outcome == "parsed").map(|f| f.path.to_string()).collect();
-    Ok(ScanView { findings, summary, diagnostics: estate.diagnostics, checks: metas, files })
+    let diagnostics = std::mem::take(&mut estate.diagnostics);
+    // Freeing every parsed document takes a tenth of a large scan; a thread of its own does it
+    // while the caller renders the findings (and a command that exits next never waits for
+    // it). Should no thread be had, the estate is freed here as usual.
+    let _ = std::thread::Builder::new().name("annexa-free".into()).spawn(move || drop(estate));
+    Ok(ScanView { findings, summary, diagnostics, checks: metas, files })
 }
 
 fn view(
@@ -273,6 +285,7 @@ fn view(
     fix: Option<Fix>,
     exempted: Option<ExemptionView>,
 ) -> FindingView {
+    let shown = shown(meta);
     FindingView {
         check: meta.id,
         slug: meta.slug,
@@ -281,13 +294,44 @@ fn view(
         message,
         location,
         resource,
-        controls: meta.controls.iter().map(ToString::to_string).collect(),
-        strategies: meta.strategies.iter().map(|s| s.id().to_owned()).collect(),
-        remediation: doc_section(meta.doc, "Remediation"),
+        controls: &shown.controls,
+        strategies: &shown.strategies,
+        remediation: &shown.remediation,
         fix,
         exempted,
         meta,
     }
+}
+
+/// What every finding of a check shows of the check, worked out once per check rather than
+/// once per finding (a scan of a large estate has tens of thousands).
+struct Shown {
+    controls: Vec<String>,
+    strategies: Vec<String>,
+    remediation: String,
+}
+
+fn shown(meta: &'static CheckMeta) -> &'static Shown {
+    static SHOWN: OnceLock<HashMap<&'static str, Shown>> = OnceLock::new();
+    static EMPTY: Shown = Shown { controls: Vec::new(), strategies: Vec::new(), remediation: String::new() };
+    let all = SHOWN.get_or_init(|| {
+        annexa_checks::all()
+            .iter()
+            .map(|c| c.meta())
+            .chain([&annexa_checks::EXEMPTION_EXPIRED])
+            .map(|m| {
+                let shown = Shown {
+                    controls: m.controls.iter().map(ToString::to_string).collect(),
+                    strategies: m.strategies.iter().map(|s| s.id().to_owned()).collect(),
+                    remediation: doc_section(m.doc, "Remediation"),
+                };
+                (m.id, shown)
+            })
+            .collect()
+    });
+    // Every check is in the catalogue; a check that were not would show no controls rather
+    // than stop the scan.
+    all.get(meta.id).unwrap_or(&EMPTY)
 }
 
 fn summarise(
