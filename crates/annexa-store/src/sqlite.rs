@@ -73,7 +73,7 @@ impl SqliteStore {
                 .await?;
                 let mut batch = annexa_ledger::Batch::default();
                 for (seq, bytes, leaf) in rows {
-                    // A negative number cannot be a position; it fails verification as out of order.
+                    // A number that cannot be a position fails verification as out of order.
                     batch.add(u64::try_from(seq).unwrap_or(u64::MAX), &bytes, &leaf, None);
                 }
                 Ok(batch)

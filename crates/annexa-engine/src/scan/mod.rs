@@ -48,9 +48,9 @@ pub struct LocationView {
     pub pointer: String,
 }
 
-impl From<&Location> for LocationView {
-    fn from(l: &Location) -> LocationView {
-        LocationView { file: l.file.to_string(), line: l.line, col: l.col, pointer: l.pointer.clone() }
+impl From<Location> for LocationView {
+    fn from(l: Location) -> LocationView {
+        LocationView { file: l.file.to_string(), line: l.line, col: l.col, pointer: l.pointer }
     }
 }
 
@@ -251,13 +251,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanView, crate::Error> {
                 expires: e.expires.to_string(),
                 source: format!("{config_file}:{}", e.line),
             });
-            let location = LocationView {
-                file: f.location.file.to_string(),
-                line: f.location.line,
-                col: f.location.col,
-                pointer: f.location.pointer,
-            };
-            view(f.check, f.message, location, f.resource, f.fix, exempted)
+            view(f.check, f.message, f.location.into(), f.resource, f.fix, exempted)
         })
         .collect();
     for e in expired {
