@@ -1,6 +1,7 @@
 //! What checks share: the estate and indexes built once per run.
 
 use crate::network::selector::{Labels, pod_labels};
+use annexa_load::At;
 use annexa_load::{Container, Estate, Object, Workload};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -100,12 +101,12 @@ impl Cx<'_> {
 
 /// The pod spec of a workload.
 pub fn pod<'o>(o: &'o Object, w: &Workload) -> Option<&'o Map<String, Value>> {
-    o.value.pointer(&w.pod).and_then(Value::as_object)
+    o.value.at(&w.pod).and_then(Value::as_object)
 }
 
 /// A container's own mapping.
 pub fn container<'o>(o: &'o Object, c: &Container) -> Option<&'o Map<String, Value>> {
-    o.value.pointer(&c.pointer).and_then(Value::as_object)
+    o.value.at(&c.pointer).and_then(Value::as_object)
 }
 
 /// A boolean field of a pod spec, read as Kubernetes reads it.

@@ -39,7 +39,7 @@
 )]
 
 use annexa_checks::{Check, all, run};
-use annexa_load::{Estate, Input, Options, load, load_bytes};
+use annexa_load::{At, Estate, Input, Options, load, load_bytes};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -231,7 +231,7 @@ fn yaml_first(path: &Path) -> Value {
 }
 
 fn str_of<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer).and_then(Value::as_str)
+    v.at(pointer).and_then(Value::as_str)
 }
 
 /// Splits one CSV line: commas separate, double quotes quote, `""` is a quote.

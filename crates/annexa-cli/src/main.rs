@@ -90,7 +90,7 @@ fn run_scan(args: args::ScanArgs) -> Result<(String, ExitCode), annexa_engine::E
     // The JSON forms of a large scan run to tens of megabytes: written as they are produced
     // rather than built in memory first.
     let written = match args.format {
-        ScanFormat::Json => Some(emit(|out| serde_json::to_writer_pretty(out, &view))),
+        ScanFormat::Json => Some(emit(|out| view.write_json(out))),
         ScanFormat::Sarif => Some(emit(|out| serde_json::to_writer_pretty(out, &view.to_sarif()))),
         _ => None,
     };

@@ -4,6 +4,7 @@
 //! estate talks to.
 
 use crate::{Asset, AssetKind, Place, asset, selects};
+use annexa_load::At;
 use annexa_load::k8s::Location;
 use annexa_load::{Estate, Object, Workload};
 use serde_json::Value;
@@ -81,8 +82,8 @@ impl<'a> Mesh<'a> {
         };
         let mut tls_disabled: HashMap<String, Vec<&Object>> = HashMap::new();
         for d in estate.objects.iter().filter(|o| o.kind == "DestinationRule") {
-            if d.value.pointer("/spec/trafficPolicy/tls/mode").and_then(Value::as_str) == Some("DISABLE")
-                && let Some(host) = d.value.pointer("/spec/host").and_then(Value::as_str)
+            if d.value.at("/spec/trafficPolicy/tls/mode").and_then(Value::as_str) == Some("DISABLE")
+                && let Some(host) = d.value.at("/spec/host").and_then(Value::as_str)
             {
                 tls_disabled.entry(host.to_owned()).or_default().push(d);
             }
@@ -92,11 +93,9 @@ impl<'a> Mesh<'a> {
 
     /// The mTLS status of traffic reaching `o`'s pods, called `host` by the client.
     fn status(&self, o: &Object, w: &Workload, host: Option<&str>) -> Mtls {
-        let pod_labels = o.value.pointer(&format!("{}/labels", w.pod_metadata)).and_then(Value::as_object);
-        let inject = o
-            .value
-            .pointer(&format!("{}/annotations/sidecar.istio.io~1inject", w.pod_metadata))
-            .and_then(Value::as_str);
+        let pod_labels = o.value.at(&format!("{}/labels", w.pod_metadata)).and_then(Value::as_object);
+        let inject =
+            o.value.at(&format!("{}/annotations/sidecar.istio.io~1inject", w.pod_metadata)).and_then(Value::as_str);
         let mesh_wide =
             self.peer_auth.iter().any(|p| p.namespace.as_deref() == Some("istio-system") && selector(p).is_none());
         let in_mesh = inject != Some("false")
@@ -120,7 +119,7 @@ impl<'a> Mesh<'a> {
         let mesh =
             self.peer_auth.iter().find(|p| p.namespace.as_deref() == Some("istio-system") && selector(p).is_none());
         for p in [workload, namespace, mesh].into_iter().flatten() {
-            match p.value.pointer("/spec/mtls/mode").and_then(Value::as_str) {
+            match p.value.at("/spec/mtls/mode").and_then(Value::as_str) {
                 Some("STRICT") => return Mtls::Strict,
                 Some("PERMISSIVE") => return Mtls::Permissive,
                 Some("DISABLE") => return Mtls::Disabled,
@@ -132,7 +131,7 @@ impl<'a> Mesh<'a> {
 }
 
 fn selector(p: &Object) -> Option<&serde_json::Map<String, Value>> {
-    p.value.pointer("/spec/selector/matchLabels").and_then(Value::as_object).filter(|m| !m.is_empty())
+    p.value.at("/spec/selector/matchLabels").and_then(Value::as_object).filter(|m| !m.is_empty())
 }
 
 /// The DestinationRule hosts that name the service a client called `called`.
@@ -289,22 +288,22 @@ fn config_values<'a>(index: &Index<'a>, o: &Object, w: &Workload) -> Vec<(String
     let mut out = Vec::new();
     let config_map = |name: &str| index.config_maps.get(&key(o.namespace.as_deref(), name)).copied();
     for c in &w.containers {
-        let Some(cv) = o.value.pointer(&c.pointer) else { continue };
+        let Some(cv) = o.value.at(&c.pointer) else { continue };
         for (i, e) in cv.get("env").and_then(Value::as_array).into_iter().flatten().enumerate() {
             let var = e.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
             if let Some(v) = e.get("value").and_then(Value::as_str) {
                 out.push((var.clone(), v.to_owned(), o.locate(&format!("{}/env/{i}/value", c.pointer))));
             }
             if let (Some(cm), Some(key)) = (
-                e.pointer("/valueFrom/configMapKeyRef/name").and_then(Value::as_str).and_then(config_map),
-                e.pointer("/valueFrom/configMapKeyRef/key").and_then(Value::as_str),
-            ) && let Some(v) = cm.value.pointer(&format!("/data/{key}")).and_then(Value::as_str)
+                e.at("/valueFrom/configMapKeyRef/name").and_then(Value::as_str).and_then(config_map),
+                e.at("/valueFrom/configMapKeyRef/key").and_then(Value::as_str),
+            ) && let Some(v) = cm.value.at(&format!("/data/{key}")).and_then(Value::as_str)
             {
                 out.push((var, v.to_owned(), cm.locate(&format!("/data/{key}"))));
             }
         }
         for e in cv.get("envFrom").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(cm) = e.pointer("/configMapRef/name").and_then(Value::as_str).and_then(config_map) {
+            if let Some(cm) = e.at("/configMapRef/name").and_then(Value::as_str).and_then(config_map) {
                 for (k, v) in cm.value.get("data").and_then(Value::as_object).into_iter().flatten() {
                     if let Some(v) = v.as_str() {
                         out.push((k.clone(), v.to_owned(), cm.locate(&format!("/data/{k}"))));
@@ -351,14 +350,14 @@ pub(crate) fn flows(estate: &Estate, assets: &[Asset], services: &[&Object]) -> 
 
     // ServiceEntries declare the outside hosts the mesh may reach.
     for se in estate.objects.iter().filter(|o| o.kind == "ServiceEntry") {
-        let plain = se.value.pointer("/spec/ports").and_then(Value::as_array).is_some_and(|ports| {
+        let plain = se.value.at("/spec/ports").and_then(Value::as_array).is_some_and(|ports| {
             ports.iter().any(|p| {
                 p.get("protocol")
                     .and_then(Value::as_str)
                     .is_some_and(|pr| matches!(pr.to_ascii_uppercase().as_str(), "HTTP" | "HTTP2" | "TCP" | "GRPC"))
             })
         });
-        for (i, host) in se.value.pointer("/spec/hosts").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, host) in se.value.at("/spec/hosts").and_then(Value::as_array).into_iter().flatten().enumerate() {
             let Some(host) = host.as_str() else { continue };
             let mut a = asset(AssetKind::ThirdParty, host.to_owned(), None, &se.locate(&format!("/spec/hosts/{i}")));
             a.details.insert("source".into(), Value::String(format!("ServiceEntry {}", se.display())));
@@ -419,13 +418,13 @@ pub(crate) fn flows(estate: &Estate, assets: &[Asset], services: &[&Object]) -> 
 
     // Ingress and route backends.
     for o in estate.objects.iter().filter(|o| o.kind == "Ingress") {
-        for (i, rule) in o.value.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, rule) in o.value.at("/spec/rules").and_then(Value::as_array).into_iter().flatten().enumerate() {
             let host = rule.get("host").and_then(Value::as_str).unwrap_or("*");
-            for (j, path) in rule.pointer("/http/paths").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (j, path) in rule.at("/http/paths").and_then(Value::as_array).into_iter().flatten().enumerate() {
                 let p = path.get("path").and_then(Value::as_str).unwrap_or("/");
                 let Some(backend) = path
-                    .pointer("/backend/service/name")
-                    .or_else(|| path.pointer("/backend/serviceName"))
+                    .at("/backend/service/name")
+                    .or_else(|| path.at("/backend/serviceName"))
                     .and_then(Value::as_str)
                 else {
                     continue;
@@ -458,9 +457,9 @@ pub(crate) fn flows(estate: &Estate, assets: &[Asset], services: &[&Object]) -> 
                 .as_ref()
                 .map_or(format!("VirtualService {}", o.name), |ns| format!("{ns}/VirtualService {}", o.name))
         );
-        for (i, route) in o.value.pointer("/spec/http").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, route) in o.value.at("/spec/http").and_then(Value::as_array).into_iter().flatten().enumerate() {
             for (j, dest) in route.get("route").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                let Some(host) = dest.pointer("/destination/host").and_then(Value::as_str) else { continue };
+                let Some(host) = dest.at("/destination/host").and_then(Value::as_str) else { continue };
                 let location = o.locate(&format!("/spec/http/{i}/route/{j}/destination/host"));
                 if let Some(s) = index.service_for(host, &o.namespace) {
                     for (bo, bw) in behind(s) {
@@ -485,7 +484,7 @@ pub(crate) fn flows(estate: &Estate, assets: &[Asset], services: &[&Object]) -> 
     // Pods by namespace with their template labels, read once.
     let mut pods_by_namespace: HashMap<Option<&str>, Vec<Pod<'_>>> = HashMap::new();
     for (o, w) in &pods {
-        let labels = o.value.pointer(&format!("{}/labels", w.pod_metadata)).and_then(Value::as_object);
+        let labels = o.value.at(&format!("{}/labels", w.pod_metadata)).and_then(Value::as_object);
         pods_by_namespace.entry(o.namespace.as_deref()).or_default().push((o, w, labels));
     }
     let matching = |ns: &Option<String>, sel: &Value| -> Vec<(&Object, &Workload)> {
@@ -501,16 +500,11 @@ pub(crate) fn flows(estate: &Estate, assets: &[Asset], services: &[&Object]) -> 
             .collect()
     };
     for np in estate.objects.iter().filter(|o| o.kind == "NetworkPolicy") {
-        let Some(selected) = np.value.pointer("/spec/podSelector") else { continue };
+        let Some(selected) = np.value.at("/spec/podSelector") else { continue };
         let targets_of_policy = matching(&np.namespace, selected);
         for (direction, field) in [("ingress", "from"), ("egress", "to")] {
-            for (i, rule) in np
-                .value
-                .pointer(&format!("/spec/{direction}"))
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
+            for (i, rule) in
+                np.value.at(&format!("/spec/{direction}")).and_then(Value::as_array).into_iter().flatten().enumerate()
             {
                 for (j, peer) in rule.get(field).and_then(Value::as_array).into_iter().flatten().enumerate() {
                     // A peer with a namespaceSelector is other namespaces' pods: not resolvable to one workload here.

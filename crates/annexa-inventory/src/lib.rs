@@ -10,6 +10,7 @@ mod render;
 pub use flows::{Flow, Mtls};
 pub use image::ImageRef;
 
+use annexa_load::At;
 use annexa_load::k8s::Location;
 use annexa_load::{DocKind, Estate, Object, Workload};
 use annexa_model::AnnexA;
@@ -166,7 +167,7 @@ fn metadata_value(o: &Object, pod_metadata: Option<&str>, keys: &[&str]) -> Opti
         .chain(pod_metadata.into_iter().flat_map(|m| [format!("{m}/labels"), format!("{m}/annotations")]));
     for place in places {
         for key in keys {
-            if let Some(v) = o.value.pointer(&place).and_then(|m| m.get(*key)).and_then(Value::as_str) {
+            if let Some(v) = o.value.at(&place).and_then(|m| m.get(*key)).and_then(Value::as_str) {
                 return Some(v.to_owned());
             }
         }
@@ -194,7 +195,7 @@ fn asset(kind: AssetKind, name: String, namespace: Option<String>, location: &Lo
 /// Whether a workload keeps data, and why.
 fn data_store_reason(o: &Object, w: &Workload) -> Option<String> {
     if o.kind == "StatefulSet"
-        && o.value.pointer("/spec/volumeClaimTemplates").and_then(Value::as_array).is_some_and(|v| !v.is_empty())
+        && o.value.at("/spec/volumeClaimTemplates").and_then(Value::as_array).is_some_and(|v| !v.is_empty())
     {
         return Some("StatefulSet with volume claims".to_owned());
     }
@@ -216,11 +217,10 @@ pub(crate) fn selects(service: &Object, o: &Object, w: &Workload) -> bool {
     if service.namespace != o.namespace {
         return false;
     }
-    let Some(selector) = service.value.pointer("/spec/selector").and_then(Value::as_object).filter(|s| !s.is_empty())
-    else {
+    let Some(selector) = service.value.at("/spec/selector").and_then(Value::as_object).filter(|s| !s.is_empty()) else {
         return false;
     };
-    let labels = o.value.pointer(&format!("{}/labels", w.pod_metadata)).and_then(Value::as_object);
+    let labels = o.value.at(&format!("{}/labels", w.pod_metadata)).and_then(Value::as_object);
     selector.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
 }
 
@@ -284,31 +284,28 @@ pub fn inventory(estate: &Estate) -> Inventory {
 /// Every Secret a pod spec refers to: `(name, pointer)`.
 pub(crate) fn secret_references(o: &Object, w: &Workload) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let Some(spec) = o.value.pointer(&w.pod) else { return out };
+    let Some(spec) = o.value.at(&w.pod) else { return out };
     let mut push = |v: Option<&Value>, pointer: String| {
         if let Some(name) = v.and_then(Value::as_str) {
             out.push((name.to_owned(), pointer));
         }
     };
     for (i, v) in spec.get("volumes").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        push(v.pointer("/secret/secretName"), format!("{}/volumes/{i}/secret/secretName", w.pod));
-        for (j, s) in v.pointer("/projected/sources").and_then(Value::as_array).into_iter().flatten().enumerate() {
-            push(s.pointer("/secret/name"), format!("{}/volumes/{i}/projected/sources/{j}/secret/name", w.pod));
+        push(v.at("/secret/secretName"), format!("{}/volumes/{i}/secret/secretName", w.pod));
+        for (j, s) in v.at("/projected/sources").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            push(s.at("/secret/name"), format!("{}/volumes/{i}/projected/sources/{j}/secret/name", w.pod));
         }
     }
     for (i, s) in spec.get("imagePullSecrets").and_then(Value::as_array).into_iter().flatten().enumerate() {
         push(s.get("name"), format!("{}/imagePullSecrets/{i}/name", w.pod));
     }
     for c in &w.containers {
-        let Some(cv) = o.value.pointer(&c.pointer) else { continue };
+        let Some(cv) = o.value.at(&c.pointer) else { continue };
         for (i, e) in cv.get("env").and_then(Value::as_array).into_iter().flatten().enumerate() {
-            push(
-                e.pointer("/valueFrom/secretKeyRef/name"),
-                format!("{}/env/{i}/valueFrom/secretKeyRef/name", c.pointer),
-            );
+            push(e.at("/valueFrom/secretKeyRef/name"), format!("{}/env/{i}/valueFrom/secretKeyRef/name", c.pointer));
         }
         for (i, e) in cv.get("envFrom").and_then(Value::as_array).into_iter().flatten().enumerate() {
-            push(e.pointer("/secretRef/name"), format!("{}/envFrom/{i}/secretRef/name", c.pointer));
+            push(e.at("/secretRef/name"), format!("{}/envFrom/{i}/secretRef/name", c.pointer));
         }
     }
     out
@@ -358,7 +355,7 @@ fn apis(estate: &Estate, services: &[&Object]) -> Vec<Asset> {
     let mut out = Vec::new();
     for s in services {
         let mut a = asset(AssetKind::Api, s.name.clone(), s.namespace.clone(), &s.locate("/metadata/name"));
-        let kind = s.value.pointer("/spec/type").and_then(Value::as_str).unwrap_or("ClusterIP");
+        let kind = s.value.at("/spec/type").and_then(Value::as_str).unwrap_or("ClusterIP");
         a.details.insert("source".into(), Value::String("Service".into()));
         a.details.insert("type".into(), Value::String(kind.to_owned()));
         let exposure = match kind {
@@ -369,7 +366,7 @@ fn apis(estate: &Estate, services: &[&Object]) -> Vec<Asset> {
         a.details.insert("exposure".into(), Value::String(exposure.to_owned()));
         let ports: Vec<Value> = s
             .value
-            .pointer("/spec/ports")
+            .at("/spec/ports")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -384,9 +381,9 @@ fn apis(estate: &Estate, services: &[&Object]) -> Vec<Asset> {
         out.push(a);
     }
     for o in estate.objects.iter().filter(|o| o.kind == "Ingress") {
-        for (i, rule) in o.value.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, rule) in o.value.at("/spec/rules").and_then(Value::as_array).into_iter().flatten().enumerate() {
             let host = rule.get("host").and_then(Value::as_str).unwrap_or("*");
-            for (j, path) in rule.pointer("/http/paths").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (j, path) in rule.at("/http/paths").and_then(Value::as_array).into_iter().flatten().enumerate() {
                 let p = path.get("path").and_then(Value::as_str).unwrap_or("/");
                 let mut a = asset(
                     AssetKind::Api,
@@ -395,7 +392,7 @@ fn apis(estate: &Estate, services: &[&Object]) -> Vec<Asset> {
                     &o.locate(&format!("/spec/rules/{i}/http/paths/{j}")),
                 );
                 a.details.insert("source".into(), Value::String(format!("Ingress {}", o.name)));
-                let tls = o.value.pointer("/spec/tls").and_then(Value::as_array).is_some_and(|t| {
+                let tls = o.value.at("/spec/tls").and_then(Value::as_array).is_some_and(|t| {
                     t.iter().any(|e| {
                         e.get("hosts")
                             .and_then(Value::as_array)
@@ -404,8 +401,7 @@ fn apis(estate: &Estate, services: &[&Object]) -> Vec<Asset> {
                 });
                 a.details.insert("tls".into(), Value::Bool(tls));
                 a.details.insert("exposure".into(), Value::String("external".into()));
-                if let Some(b) = path.pointer("/backend/service/name").or_else(|| path.pointer("/backend/serviceName"))
-                {
+                if let Some(b) = path.at("/backend/service/name").or_else(|| path.at("/backend/serviceName")) {
                     a.details.insert("backend".into(), b.clone());
                 }
                 out.push(a);
@@ -415,7 +411,7 @@ fn apis(estate: &Estate, services: &[&Object]) -> Vec<Asset> {
     for o in estate.objects.iter().filter(|o| matches!(o.kind.as_str(), "HTTPRoute" | "GRPCRoute" | "VirtualService")) {
         let hosts: Vec<&str> = o
             .value
-            .pointer(if o.kind == "VirtualService" { "/spec/hosts" } else { "/spec/hostnames" })
+            .at(if o.kind == "VirtualService" { "/spec/hosts" } else { "/spec/hostnames" })
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -428,14 +424,12 @@ fn apis(estate: &Estate, services: &[&Object]) -> Vec<Asset> {
         out.push(a);
     }
     for o in estate.objects.iter().filter(|o| o.kind == "Gateway") {
-        let listeners =
-            o.value.pointer("/spec/listeners").or_else(|| o.value.pointer("/spec/servers")).and_then(Value::as_array);
+        let listeners = o.value.at("/spec/listeners").or_else(|| o.value.at("/spec/servers")).and_then(Value::as_array);
         for (i, l) in listeners.into_iter().flatten().enumerate() {
-            let protocol =
-                l.get("protocol").or_else(|| l.pointer("/port/protocol")).and_then(Value::as_str).unwrap_or("?");
+            let protocol = l.get("protocol").or_else(|| l.at("/port/protocol")).and_then(Value::as_str).unwrap_or("?");
             let port =
                 l.get("port").and_then(|p| p.as_u64().or_else(|| p.get("number").and_then(Value::as_u64))).unwrap_or(0);
-            let field = if o.value.pointer("/spec/listeners").is_some() { "listeners" } else { "servers" };
+            let field = if o.value.at("/spec/listeners").is_some() { "listeners" } else { "servers" };
             let mut a = asset(
                 AssetKind::Api,
                 format!("{} {protocol}:{port}", o.name),
@@ -448,7 +442,7 @@ fn apis(estate: &Estate, services: &[&Object]) -> Vec<Asset> {
         }
     }
     for d in estate.documents_of(DocKind::OpenApi) {
-        let title = d.value.pointer("/info/title").and_then(Value::as_str).unwrap_or("api");
+        let title = d.value.at("/info/title").and_then(Value::as_str).unwrap_or("api");
         let global = d.value.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty());
         for (path, item) in d.value.get("paths").and_then(Value::as_object).into_iter().flatten() {
             for method in ["get", "put", "post", "delete", "patch", "head", "options", "trace"] {

@@ -265,10 +265,20 @@ fn assemble(diagnostics: Vec<Diagnostic>, outcomes: Vec<(Arc<str>, FileResult)>,
     estate.diagnostics.extend(rendered.diagnostics);
     estate.objects.sort_by(|a, b| (&a.file, a.doc, &a.base).cmp(&(&b.file, b.doc, &b.base)));
     estate.stats.objects = estate.objects.len();
-    let mut workload_diags = Vec::new();
-    estate.workloads =
-        estate.objects.iter().enumerate().filter_map(|(i, o)| k8s::workload(i, o, &mut workload_diags)).collect();
-    estate.diagnostics.extend(workload_diags);
+    // Each workload's view is worked out on its own, so on every core.
+    let views: Vec<(Option<Workload>, Vec<Diagnostic>)> = estate
+        .objects
+        .par_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut diags = Vec::new();
+            (k8s::workload(i, o, &mut diags), diags)
+        })
+        .collect();
+    for (workload, diags) in views {
+        estate.workloads.extend(workload);
+        estate.diagnostics.extend(diags);
+    }
     estate.diagnostics.sort_by(|a, b| (&a.file, a.pos, a.code).cmp(&(&b.file, b.pos, b.code)));
     estate.diagnostics.dedup();
     estate

@@ -2,6 +2,7 @@
 //! container ends up with, resolved once here so that no check has to redo inheritance.
 
 use crate::diag::{Code, Diagnostic};
+use crate::pointer::At;
 use crate::span::{Pos, SpanIndex, child};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -57,12 +58,12 @@ impl Object {
 
     /// `metadata.labels` and `metadata.annotations` values.
     pub fn label(&self, key: &str) -> Option<&str> {
-        self.value.pointer("/metadata/labels").and_then(|l| l.get(key)).and_then(Value::as_str)
+        self.value.at("/metadata/labels").and_then(|l| l.get(key)).and_then(Value::as_str)
     }
 
     /// An annotation's value.
     pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.value.pointer("/metadata/annotations").and_then(|l| l.get(key)).and_then(Value::as_str)
+        self.value.at("/metadata/annotations").and_then(|l| l.get(key)).and_then(Value::as_str)
     }
 
     /// `Kind namespace/name`, or `Kind name` when no namespace is written.
@@ -112,7 +113,7 @@ fn push(
     out: &mut Vec<Object>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let text = |p: &str| value.pointer(p).and_then(Value::as_str).map(str::to_owned);
+    let text = |p: &str| value.at(p).and_then(Value::as_str).map(str::to_owned);
     let (Some(api_version), Some(kind)) = (text("/apiVersion"), text("/kind")) else {
         let pos = spans.locate(&base).unwrap_or_default();
         diags.push(
@@ -259,7 +260,7 @@ const CONTAINER_ONLY: [&str; 5] =
 /// Builds the workload view of one object, if it has a pod template.
 pub(crate) fn workload(index: usize, object: &Object, diags: &mut Vec<Diagnostic>) -> Option<Workload> {
     let pod = pod_spec_pointer(&object.kind)?;
-    let spec = object.value.pointer(pod)?.as_object()?;
+    let spec = object.value.at(pod)?.as_object()?;
     let pod_metadata = if object.kind == "Pod" {
         "/metadata".to_owned()
     } else {
@@ -340,7 +341,7 @@ fn resolve(
         let key = format!("container.apparmor.security.beta.kubernetes.io/{name}");
         let annotations =
             if object.kind == "Pod" { "/metadata/annotations".to_owned() } else { object_pod_annotations(object) };
-        object.value.pointer(&annotations).and_then(|a| a.get(&key)).and_then(Value::as_str).map(|v| Setting {
+        object.value.at(&annotations).and_then(|a| a.get(&key)).and_then(Value::as_str).map(|v| Setting {
             value: match v {
                 "runtime/default" => "RuntimeDefault".to_owned(),
                 "unconfined" => "Unconfined".to_owned(),

@@ -10,6 +10,7 @@ use crate::detect::is_kustomization_name;
 use crate::diag::{Code, Diagnostic};
 use crate::estate::{FileResult, Options, read};
 use crate::k8s::{self, Object};
+use crate::pointer::At;
 use crate::span::{Pos, SpanIndex};
 use crate::yaml;
 use serde_json::{Map, Value, json};
@@ -367,7 +368,7 @@ impl<'a> Kustomizer<'a> {
                 let (Some(name), Some(count)) = (r.get("name").and_then(Value::as_str), r.get("count")) else {
                     continue;
                 };
-                for o in objects.iter_mut().filter(|o| o.name == name && o.value.pointer("/spec").is_some()) {
+                for o in objects.iter_mut().filter(|o| o.name == name && o.value.at("/spec").is_some()) {
                     o.value["spec"]["replicas"] = count.clone();
                 }
             }
@@ -669,10 +670,10 @@ fn regex_like(pattern: &str, name: &str) -> bool {
 fn selector_matches(selector: &str, value: &Value) -> bool {
     selector.split(',').map(str::trim).filter(|s| !s.is_empty()).all(|pair| match pair.split_once('=') {
         Some((k, v)) => {
-            value.pointer("/metadata/labels").and_then(|l| l.get(k.trim())).and_then(Value::as_str)
+            value.at("/metadata/labels").and_then(|l| l.get(k.trim())).and_then(Value::as_str)
                 == Some(v.trim_start_matches('=').trim())
         }
-        None => value.pointer("/metadata/labels").and_then(|l| l.get(pair)).is_some(),
+        None => value.at("/metadata/labels").and_then(|l| l.get(pair)).is_some(),
     })
 }
 
@@ -690,7 +691,7 @@ fn apply_strategic(
         None => {
             own_target = json!({
                 "kind": patch.get("kind"),
-                "name": patch.pointer("/metadata/name"),
+                "name": patch.at("/metadata/name"),
             });
             &own_target
         }
@@ -699,7 +700,7 @@ fn apply_strategic(
     for o in objects.iter_mut().filter(|o| matches_target(o, target)) {
         hit = true;
         merge(&mut o.value, patch);
-        o.name = o.value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or(&o.name).to_owned();
+        o.name = o.value.at("/metadata/name").and_then(Value::as_str).unwrap_or(&o.name).to_owned();
     }
     if !hit {
         out.diagnostics.push(
@@ -825,13 +826,13 @@ pub fn json6902(doc: &mut Value, op: &Value) -> Result<(), String> {
             let value = if kind == "move" {
                 take(doc, from)?
             } else {
-                doc.pointer(from).cloned().ok_or(format!("`{from}` does not exist"))?
+                doc.at(from).cloned().ok_or(format!("`{from}` does not exist"))?
             };
             put(doc, path, value, false)
         }
         "test" => {
             let want = op.get("value").ok_or("`test` without `value`")?;
-            if doc.pointer(path) == Some(want) { Ok(()) } else { Err(format!("test failed at `{path}`")) }
+            if doc.at(path) == Some(want) { Ok(()) } else { Err(format!("test failed at `{path}`")) }
         }
         other => Err(format!("unknown operation `{other}`")),
     }

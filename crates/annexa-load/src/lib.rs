@@ -12,6 +12,7 @@ mod estate;
 pub mod fastyaml;
 pub mod k8s;
 mod kustomize;
+pub mod pointer;
 mod read;
 pub mod sbom;
 pub mod span;
@@ -27,4 +28,5 @@ pub mod patch {
 }
 
 pub use k8s::{Container, ContainerKind, Location, Object, Security, Setting, Workload};
+pub use pointer::At;
 pub use span::{NodeSpan, Pos, SpanIndex};

@@ -3,6 +3,7 @@
 
 use crate::detect::DocKind;
 use crate::estate::Document;
+use crate::pointer::At;
 use serde_json::Value;
 
 /// A component an SBOM lists.
@@ -48,7 +49,7 @@ pub fn sbom(doc: &Document) -> Option<Sbom> {
             Some(Sbom {
                 format: "cyclonedx",
                 spec_version: text(&doc.value, "specVersion").unwrap_or_default(),
-                subject: doc.value.pointer("/metadata/component/name").and_then(Value::as_str).map(str::to_owned),
+                subject: doc.value.at("/metadata/component/name").and_then(Value::as_str).map(str::to_owned),
                 components,
             })
         }
@@ -191,7 +192,7 @@ pub fn report(doc: &Document) -> Option<Report> {
             Some(Report { tool: "trivy", artifact: text(&doc.value, "ArtifactName"), vulnerabilities })
         }
         DocKind::GrypeReport => {
-            let artifact = doc.value.pointer("/source/target/userInput").and_then(Value::as_str).map(str::to_owned);
+            let artifact = doc.value.at("/source/target/userInput").and_then(Value::as_str).map(str::to_owned);
             let vulnerabilities = doc
                 .value
                 .get("matches")
@@ -207,7 +208,7 @@ pub fn report(doc: &Document) -> Option<Report> {
                         package: text(a, "name").unwrap_or_default(),
                         installed: text(a, "version"),
                         fixed: v
-                            .pointer("/fix/versions")
+                            .at("/fix/versions")
                             .and_then(Value::as_array)
                             .and_then(|f| f.first())
                             .and_then(Value::as_str)
@@ -218,7 +219,7 @@ pub fn report(doc: &Document) -> Option<Report> {
                                 .and_then(Value::as_array)
                                 .into_iter()
                                 .flatten()
-                                .filter_map(|c| c.pointer("/metrics/baseScore").and_then(Value::as_f64)),
+                                .filter_map(|c| c.at("/metrics/baseScore").and_then(Value::as_f64)),
                         ),
                         target: artifact.clone().unwrap_or_default(),
                         pointer: format!("/matches/{i}"),

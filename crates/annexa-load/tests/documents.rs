@@ -8,7 +8,7 @@
 )]
 
 use annexa_load::sbom::{report, sbom};
-use annexa_load::{Code, DocKind, Input, Options, Severity, load, load_bytes};
+use annexa_load::{At, Code, DocKind, Input, Options, Severity, load, load_bytes};
 use std::path::PathBuf;
 
 fn corpora() -> Option<PathBuf> {
@@ -218,12 +218,12 @@ fn kustomizations_are_rendered() {
         "the base is rendered once, through the overlay"
     );
     let web = &estate.objects[0];
-    let c = web.value.pointer("/spec/template/spec/containers/0").unwrap();
+    let c = web.value.at("/spec/template/spec/containers/0").unwrap();
     assert_eq!(c["image"], "acme/web@sha256:0000000000000000000000000000000000000000000000000000000000000000");
     assert_eq!(c["securityContext"]["readOnlyRootFilesystem"], true);
     assert_eq!(c["envFrom"][0]["configMapRef"]["name"], "prod-settings", "references follow the prefix");
     assert_eq!(web.value["spec"]["replicas"], 3);
-    assert_eq!(web.value.pointer("/spec/template/metadata/labels/env").and_then(|v| v.as_str()), Some("prod"));
+    assert_eq!(web.value.at("/spec/template/metadata/labels/env").and_then(|v| v.as_str()), Some("prod"));
     assert_eq!(web.locate("/spec/template/spec/containers/0/image").line, 10, "spans stay those of the resource file");
     assert!(web.file.ends_with("base/deploy.yaml") && web.via.as_deref().is_some_and(|v| v.ends_with("prod")));
     let remote =

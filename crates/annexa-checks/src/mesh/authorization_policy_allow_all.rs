@@ -3,6 +3,7 @@
 use super::istio::{is_istio_kind, upper};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Object;
 use serde_json::Value;
 
@@ -74,11 +75,11 @@ impl Check for AuthorizationPolicyAllowAll {
         if !is_istio_kind(o, "AuthorizationPolicy") {
             return;
         }
-        let action = upper(o.value.pointer("/spec/action")).unwrap_or_else(|| "ALLOW".to_owned());
+        let action = upper(o.value.at("/spec/action")).unwrap_or_else(|| "ALLOW".to_owned());
         if action != "ALLOW" {
             return;
         }
-        let rules = o.value.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten();
+        let rules = o.value.at("/spec/rules").and_then(Value::as_array).into_iter().flatten();
         for (i, _) in rules.enumerate().filter(|(_, r)| unrestricted(r)) {
             out.object(
                 &Self::META,

@@ -3,6 +3,7 @@
 use super::istio::{is_istio_kind, upper};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Object;
 use serde_json::{Value, json};
 
@@ -14,7 +15,7 @@ fn in_mesh(host: &str) -> bool {
 /// The `trafficPolicy` pointers of a DestinationRule: the top one and each subset's.
 fn traffic_policies(o: &Object) -> Vec<(String, Option<String>)> {
     let mut out = vec![("/spec/trafficPolicy".to_owned(), None)];
-    let subsets = o.value.pointer("/spec/subsets").and_then(Value::as_array).into_iter().flatten();
+    let subsets = o.value.at("/spec/subsets").and_then(Value::as_array).into_iter().flatten();
     for (i, s) in subsets.enumerate() {
         let name = s.get("name").and_then(Value::as_str).map(str::to_owned);
         out.push((format!("/spec/subsets/{i}/trafficPolicy"), name));
@@ -62,12 +63,12 @@ impl Check for DestinationRuleTlsDisabled {
         if !is_istio_kind(o, "DestinationRule") {
             return;
         }
-        let host = o.value.pointer("/spec/host").and_then(Value::as_str).unwrap_or_default();
+        let host = o.value.at("/spec/host").and_then(Value::as_str).unwrap_or_default();
         let fix = in_mesh(host).then(|| json!("ISTIO_MUTUAL"));
         for (policy, subset) in traffic_policies(o) {
             let whose = subset.map_or_else(String::new, |s| format!(" of subset `{s}`"));
             let mut report = |pointer: String, scope: String| {
-                if upper(o.value.pointer(&pointer)).as_deref() == Some("DISABLE") {
+                if upper(o.value.at(&pointer)).as_deref() == Some("DISABLE") {
                     let f = out.object(
                         &Self::META,
                         o,
@@ -80,9 +81,9 @@ impl Check for DestinationRuleTlsDisabled {
                 }
             };
             report(format!("{policy}/tls/mode"), String::new());
-            let ports = o.value.pointer(&format!("{policy}/portLevelSettings")).and_then(Value::as_array);
+            let ports = o.value.at(&format!("{policy}/portLevelSettings")).and_then(Value::as_array);
             for (i, p) in ports.into_iter().flatten().enumerate() {
-                let number = p.pointer("/port/number").map(Value::to_string).unwrap_or_else(|| "?".to_owned());
+                let number = p.at("/port/number").map(Value::to_string).unwrap_or_else(|| "?".to_owned());
                 report(format!("{policy}/portLevelSettings/{i}/tls/mode"), format!(" for port {number}"));
             }
         }

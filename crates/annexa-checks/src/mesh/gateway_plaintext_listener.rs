@@ -3,6 +3,7 @@
 use super::istio::{is_istio_kind, upper};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Object;
 use serde_json::{Value, json};
 
@@ -18,13 +19,13 @@ fn is_gateway_api(o: &Object, kind: &str) -> bool {
 
 /// Whether every rule of an HTTPRoute only redirects to `https`.
 fn redirects_only(route: &Object) -> bool {
-    let rules = route.value.pointer("/spec/rules").and_then(Value::as_array);
+    let rules = route.value.at("/spec/rules").and_then(Value::as_array);
     rules.is_some_and(|rules| {
         !rules.is_empty()
             && rules.iter().all(|r| {
                 r.get("filters").and_then(Value::as_array).into_iter().flatten().any(|f| {
                     f.get("type").and_then(Value::as_str) == Some("RequestRedirect")
-                        && f.pointer("/requestRedirect/scheme").and_then(Value::as_str) == Some("https")
+                        && f.at("/requestRedirect/scheme").and_then(Value::as_str) == Some("https")
                 })
             })
     })
@@ -32,7 +33,7 @@ fn redirects_only(route: &Object) -> bool {
 
 /// Whether an HTTPRoute attaches to a listener of a Gateway API Gateway.
 fn attaches(route: &Object, gateway: &Object, listener: &Value) -> bool {
-    let refs = route.value.pointer("/spec/parentRefs").and_then(Value::as_array).into_iter().flatten();
+    let refs = route.value.at("/spec/parentRefs").and_then(Value::as_array).into_iter().flatten();
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
     refs.into_iter().any(|r| {
         let kind_ok = text(r, "kind").is_none_or(|k| k == "Gateway");
@@ -85,12 +86,12 @@ check! {
 
 impl GatewayPlaintextListener {
     fn istio(o: &Object, out: &mut Findings) {
-        let servers = o.value.pointer("/spec/servers").and_then(Value::as_array).into_iter().flatten();
+        let servers = o.value.at("/spec/servers").and_then(Value::as_array).into_iter().flatten();
         for (i, server) in servers.enumerate() {
             let base = format!("/spec/servers/{i}");
-            let port = server.pointer("/port/number").map_or_else(|| "?".to_owned(), Value::to_string);
-            let protocol = upper(server.pointer("/port/protocol")).unwrap_or_default();
-            let redirect = server.pointer("/tls/httpsRedirect").and_then(annexa_load::k8s::as_bool).unwrap_or(false);
+            let port = server.at("/port/number").map_or_else(|| "?".to_owned(), Value::to_string);
+            let protocol = upper(server.at("/port/protocol")).unwrap_or_default();
+            let redirect = server.at("/tls/httpsRedirect").and_then(annexa_load::k8s::as_bool).unwrap_or(false);
             if PLAINTEXT.contains(&protocol.as_str()) && !redirect {
                 out.object(
                     &Self::META,
@@ -100,8 +101,7 @@ impl GatewayPlaintextListener {
                 )
                 .fix(format!("{base}/tls/httpsRedirect"), json!(true));
             }
-            if let Some(version) =
-                upper(server.pointer("/tls/minProtocolVersion")).filter(|v| OLD_TLS.contains(&v.as_str()))
+            if let Some(version) = upper(server.at("/tls/minProtocolVersion")).filter(|v| OLD_TLS.contains(&v.as_str()))
             {
                 let at = format!("{base}/tls/minProtocolVersion");
                 out.object(
@@ -116,7 +116,7 @@ impl GatewayPlaintextListener {
     }
 
     fn gateway_api(cx: &Cx<'_>, o: &Object, out: &mut Findings) {
-        let listeners = o.value.pointer("/spec/listeners").and_then(Value::as_array).into_iter().flatten();
+        let listeners = o.value.at("/spec/listeners").and_then(Value::as_array).into_iter().flatten();
         for (i, listener) in listeners.enumerate() {
             if listener.get("protocol").and_then(Value::as_str) != Some("HTTP") {
                 continue;

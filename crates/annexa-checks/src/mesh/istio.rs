@@ -2,6 +2,7 @@
 //! the estate's workloads.
 
 use crate::context::Cx;
+use annexa_load::At;
 use annexa_load::Object;
 use serde_json::Value;
 
@@ -36,7 +37,7 @@ pub(crate) fn uses_istio(cx: &Cx<'_>) -> bool {
 pub(crate) fn namespace_wide(o: &Object) -> bool {
     let spec = o.value.get("spec");
     let labelled =
-        spec.and_then(|s| s.pointer("/selector/matchLabels")).and_then(Value::as_object).is_some_and(|m| !m.is_empty());
+        spec.and_then(|s| s.at("/selector/matchLabels")).and_then(Value::as_object).is_some_and(|m| !m.is_empty());
     let targeted = spec.is_some_and(|s| {
         s.get("targetRef").is_some_and(|t| !t.is_null())
             || s.get("targetRefs").and_then(Value::as_array).is_some_and(|a| !a.is_empty())
@@ -64,7 +65,7 @@ pub(crate) fn namespace_phrase(namespace: Option<&str>) -> String {
 
 /// The first of `pointers` that exists in the object, else `/metadata/name`.
 pub(crate) fn first_existing<'p>(o: &Object, pointers: &[&'p str]) -> &'p str {
-    pointers.iter().copied().find(|p| o.value.pointer(p).is_some()).unwrap_or("/metadata/name")
+    pointers.iter().copied().find(|p| o.value.at(p).is_some()).unwrap_or("/metadata/name")
 }
 
 /// An enum field's value, upper-cased as Istio's enums are spelled.

@@ -5,12 +5,13 @@ use super::istio::{
 };
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Object;
 use serde_json::json;
 
 /// A PeerAuthentication's own mode; `UNSET` (or nothing) inherits from the level above.
 fn mode(pa: &Object) -> Option<String> {
-    upper(pa.value.pointer("/spec/mtls/mode")).filter(|m| m != "UNSET")
+    upper(pa.value.at("/spec/mtls/mode")).filter(|m| m != "UNSET")
 }
 
 check! {

@@ -3,6 +3,7 @@
 use super::istio::{is_istio_kind, upper};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Object;
 use annexa_load::span::child;
 use serde_json::{Value, json};
@@ -58,13 +59,13 @@ impl Check for PeerAuthenticationPermissive {
         if !is_istio_kind(o, "PeerAuthentication") {
             return;
         }
-        if let Some(mode) = upper(o.value.pointer("/spec/mtls/mode"))
+        if let Some(mode) = upper(o.value.at("/spec/mtls/mode"))
             && let Some(why) = weak(&mode)
         {
             out.object(&Self::META, o, "/spec/mtls/mode", format!("`mtls.mode: {mode}` {why}"))
                 .fix("/spec/mtls/mode", json!("STRICT"));
         }
-        let ports = o.value.pointer("/spec/portLevelMtls").and_then(Value::as_object).into_iter().flatten();
+        let ports = o.value.at("/spec/portLevelMtls").and_then(Value::as_object).into_iter().flatten();
         for (port, setting) in ports {
             if let Some(mode) = upper(setting.get("mode"))
                 && let Some(why) = weak(&mode)

@@ -3,6 +3,7 @@
 use super::istio::{is_istio_kind, istio_objects, upper};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Object;
 use serde_json::Value;
 
@@ -20,16 +21,16 @@ fn cluster_local(host: &str) -> bool {
 /// port-level setting for the port wins over the rule-wide one.
 fn originates_tls(cx: &Cx<'_>, host: &str, port: Option<u64>) -> bool {
     istio_objects(cx, "DestinationRule")
-        .filter(|dr| dr.value.pointer("/spec/host").and_then(Value::as_str) == Some(host))
+        .filter(|dr| dr.value.at("/spec/host").and_then(Value::as_str) == Some(host))
         .any(|dr| {
-            let tls = |policy: Option<&Value>| upper(policy.and_then(|p| p.pointer("/tls/mode")));
-            let traffic = dr.value.pointer("/spec/trafficPolicy");
+            let tls = |policy: Option<&Value>| upper(policy.and_then(|p| p.at("/tls/mode")));
+            let traffic = dr.value.at("/spec/trafficPolicy");
             let port_level = traffic
                 .and_then(|t| t.get("portLevelSettings"))
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .find(|s| port.is_some() && s.pointer("/port/number").and_then(Value::as_u64) == port);
+                .find(|s| port.is_some() && s.at("/port/number").and_then(Value::as_u64) == port);
             let mode = port_level.and_then(|s| tls(Some(s))).or_else(|| tls(traffic));
             mode.is_some_and(|m| m != "DISABLE")
         })
@@ -81,12 +82,12 @@ impl Check for ServiceEntryPlaintext {
         if !is_istio_kind(o, "ServiceEntry") {
             return;
         }
-        if upper(o.value.pointer("/spec/location")).is_some_and(|l| l == "MESH_INTERNAL") {
+        if upper(o.value.at("/spec/location")).is_some_and(|l| l == "MESH_INTERNAL") {
             return;
         }
         let hosts: Vec<&str> = o
             .value
-            .pointer("/spec/hosts")
+            .at("/spec/hosts")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -96,7 +97,7 @@ impl Check for ServiceEntryPlaintext {
         if hosts.is_empty() {
             return;
         }
-        let ports = o.value.pointer("/spec/ports").and_then(Value::as_array).into_iter().flatten();
+        let ports = o.value.at("/spec/ports").and_then(Value::as_array).into_iter().flatten();
         for (i, port) in ports.enumerate() {
             let Some(protocol) = upper(port.get("protocol")).filter(|p| PLAINTEXT.contains(&p.as_str())) else {
                 continue;

@@ -2,6 +2,7 @@
 
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Object;
 use serde_json::Value;
 
@@ -60,7 +61,7 @@ impl Check for IngressWithoutTls {
         if o.kind != "Ingress" || !matches!(group, "networking.k8s.io" | "extensions") {
             return;
         }
-        let tls = o.value.pointer("/spec/tls").and_then(Value::as_array).filter(|a| !a.is_empty());
+        let tls = o.value.at("/spec/tls").and_then(Value::as_array).filter(|a| !a.is_empty());
         let Some(tls) = tls else {
             let at = if o.value.get("spec").is_some() { "/spec" } else { "/metadata/name" };
             out.object(&Self::META, o, at, "the Ingress has no `spec.tls`, so it serves plain HTTP".to_owned());
@@ -74,7 +75,7 @@ impl Check for IngressWithoutTls {
                 None => return,
             }
         }
-        let rules = o.value.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten();
+        let rules = o.value.at("/spec/rules").and_then(Value::as_array).into_iter().flatten();
         for (i, rule) in rules.enumerate() {
             let Some(host) = rule.get("host").and_then(Value::as_str).filter(|h| !h.is_empty()) else { continue };
             if !tls_hosts.iter().any(|t| covers(t, host)) {

@@ -3,6 +3,7 @@
 use super::selector::{is_k8s_policy, namespace_phrase, plain, selects};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Object;
 
 check! {
@@ -46,7 +47,7 @@ impl Check for NetworkPolicySelectsNothing {
         if !is_k8s_policy(o) || !cx.workload_namespaces.contains(&o.namespace) {
             return;
         }
-        let selector = o.value.pointer("/spec/podSelector");
+        let selector = o.value.at("/spec/podSelector");
         let selected = cx.pod_labels_in(o.namespace.as_deref()).iter().any(|labels| selects(selector, labels, plain));
         if selected {
             return;

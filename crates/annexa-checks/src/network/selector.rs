@@ -2,6 +2,7 @@
 //! pod labels of a workload, and the network policies that can select its pods.
 
 use crate::context::Cx;
+use annexa_load::At;
 use annexa_load::{Object, Workload};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -22,7 +23,7 @@ fn text(v: &Value) -> Option<String> {
 /// The labels of a workload's pods (its pod template's `metadata.labels`).
 pub(crate) fn pod_labels(o: &Object, w: &Workload) -> Labels {
     o.value
-        .pointer(&format!("{}/labels", w.pod_metadata))
+        .at(&format!("{}/labels", w.pod_metadata))
         .and_then(Value::as_object)
         .map(|m| m.iter().filter_map(|(k, v)| text(v).map(|v| (k.clone(), v))).collect())
         .unwrap_or_default()
@@ -92,7 +93,7 @@ pub(crate) fn covered(cx: &Cx<'_>, namespace: Option<&str>, labels: &Labels) -> 
         let group = p.api_version.split('/').next().unwrap_or_default();
         match (p.kind.as_str(), group) {
             ("NetworkPolicy", "networking.k8s.io" | "extensions") => {
-                same_namespace && selects(p.value.pointer("/spec/podSelector"), labels, plain)
+                same_namespace && selects(p.value.at("/spec/podSelector"), labels, plain)
             }
             ("CiliumNetworkPolicy", "cilium.io") => same_namespace && cilium_selects(p, &with_namespace),
             ("CiliumClusterwideNetworkPolicy", "cilium.io") => cilium_selects(p, &with_namespace),
@@ -122,7 +123,7 @@ fn cilium_selects(p: &Object, labels: &Labels) -> bool {
 /// `!has(k)`, `k == 'v'`, `k != 'v'` joined with `&&`) are evaluated, and any other expression
 /// is assumed to select the pod rather than report a gap that may not exist.
 fn calico_selects(p: &Object, labels: &Labels) -> bool {
-    let selector = p.value.pointer("/spec/selector").and_then(Value::as_str).map(str::trim).unwrap_or_default();
+    let selector = p.value.at("/spec/selector").and_then(Value::as_str).map(str::trim).unwrap_or_default();
     // An alternative anywhere can select the pod whatever the other terms say.
     if selector.is_empty() || selector.contains("||") {
         return true;

@@ -2,6 +2,7 @@
 
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Object;
 use serde_json::{Value, json};
 
@@ -44,7 +45,7 @@ impl Check for ServiceExternalIps {
         if o.kind != "Service" || o.api_version != "v1" {
             return;
         }
-        let Some(ips) = o.value.pointer("/spec/externalIPs").and_then(Value::as_array).filter(|a| !a.is_empty()) else {
+        let Some(ips) = o.value.at("/spec/externalIPs").and_then(Value::as_array).filter(|a| !a.is_empty()) else {
             return;
         };
         let shown: Vec<&str> = ips.iter().filter_map(Value::as_str).collect();

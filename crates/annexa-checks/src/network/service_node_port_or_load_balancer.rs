@@ -2,6 +2,7 @@
 
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Object;
 use serde_json::{Value, json};
 
@@ -20,7 +21,7 @@ const INTERNAL: [(&str, Option<&str>); 8] = [
 
 fn internal(o: &Object) -> bool {
     INTERNAL.iter().any(|(key, wanted)| {
-        let value = o.value.pointer("/metadata/annotations").and_then(|a| a.get(*key));
+        let value = o.value.at("/metadata/annotations").and_then(|a| a.get(*key));
         let value = value.and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_bool().map(|b| b.to_string())));
         match (value, wanted) {
             (Some(v), Some(w)) => v.eq_ignore_ascii_case(w),
@@ -75,7 +76,7 @@ impl Check for ServiceNodePortOrLoadBalancer {
         if o.kind != "Service" || o.api_version != "v1" {
             return;
         }
-        let Some(kind) = o.value.pointer("/spec/type").and_then(Value::as_str) else { return };
+        let Some(kind) = o.value.at("/spec/type").and_then(Value::as_str) else { return };
         let message = match kind {
             "NodePort" => "`type: NodePort` opens the service on a port of every node".to_owned(),
             "LoadBalancer" if !internal(o) => {

@@ -2,6 +2,7 @@
 //! about.
 
 use crate::Resource;
+use annexa_load::At;
 use annexa_load::Document;
 use annexa_load::span::child;
 use serde_json::{Map, Value};
@@ -46,7 +47,7 @@ pub(crate) fn operations(doc: &Document) -> Vec<Operation<'_>> {
 pub(crate) fn resource(doc: &Document) -> Resource {
     let name = doc
         .value
-        .pointer("/info/title")
+        .at("/info/title")
         .and_then(Value::as_str)
         .filter(|t| !t.trim().is_empty())
         .map_or_else(|| doc.file.to_string(), str::to_owned);

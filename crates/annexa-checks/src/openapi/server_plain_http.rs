@@ -3,6 +3,7 @@
 use super::common::{operations, resource};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::span::child;
 use annexa_load::{DocKind, Document};
 use serde_json::Value;
@@ -68,7 +69,7 @@ impl Check for ServerPlainHttp {
         lists.extend(operations(doc).into_iter().map(|o| child(&o.pointer, "servers")));
         let mut found = Vec::new();
         for list in lists {
-            let Some(servers) = doc.value.pointer(&list).and_then(Value::as_array) else { continue };
+            let Some(servers) = doc.value.at(&list).and_then(Value::as_array) else { continue };
             for (i, server) in servers.iter().enumerate() {
                 let Some(url) = server.get("url").and_then(Value::as_str) else { continue };
                 if url.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")) && !local(url) {

@@ -3,6 +3,7 @@
 use super::model::{Act, Flavor, Pipeline};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Document;
 
 check! {
@@ -56,7 +57,7 @@ impl Check for ActionNotPinnedBySha {
             if !matches!(step.act, Act::Action { .. }) {
                 continue;
             }
-            let Some(uses) = doc.value.pointer(&step.pointer).and_then(|v| v.as_str()).map(str::trim) else {
+            let Some(uses) = doc.value.at(&step.pointer).and_then(|v| v.as_str()).map(str::trim) else {
                 continue;
             };
             if uses.starts_with("./") || uses.starts_with(".\\") {

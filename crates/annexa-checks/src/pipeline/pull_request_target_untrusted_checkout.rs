@@ -3,6 +3,7 @@
 use super::model::{Flavor, Pipeline};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Document;
 use annexa_load::span::child;
 use serde_json::Value;
@@ -80,7 +81,7 @@ impl Check for PullRequestTargetUntrustedCheckout {
         }
         for job in &p.jobs {
             let steps_pointer = child(&job.pointer, "steps");
-            let Some(steps) = doc.value.pointer(&steps_pointer).and_then(Value::as_array) else { continue };
+            let Some(steps) = doc.value.at(&steps_pointer).and_then(Value::as_array) else { continue };
             for (i, step) in steps.iter().enumerate() {
                 let sp = child(&steps_pointer, &i.to_string());
                 let uses = step.get("uses").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();

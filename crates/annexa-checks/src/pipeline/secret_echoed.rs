@@ -4,6 +4,7 @@ use super::model::{Act, Flavor, Pipeline, image_basename, logical_lines, text_li
 use crate::context::Cx;
 use crate::secrets::detect::is_secret_name;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Document;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -225,7 +226,7 @@ const GITLAB_SECRETS: [&str; 3] = ["CI_JOB_JWT", "CI_JOB_JWT_V1", "CI_JOB_JWT_V2
 fn env_from_secrets(doc: &Document, pointers: &[String]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for p in pointers {
-        let Some(env) = doc.value.pointer(&format!("{p}/env")).and_then(Value::as_object) else { continue };
+        let Some(env) = doc.value.at(&format!("{p}/env")).and_then(Value::as_object) else { continue };
         for (k, v) in env {
             if v.as_str().is_some_and(|s| s.contains("secrets.") || s.contains("secrets[")) {
                 out.insert(k.clone());

@@ -2,6 +2,7 @@
 
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::Object;
 use serde_json::Value;
 
@@ -48,11 +49,8 @@ impl Check for BarePod {
         if o.kind != "Pod" {
             return;
         }
-        let owned = o
-            .value
-            .pointer("/metadata/ownerReferences")
-            .and_then(Value::as_array)
-            .is_some_and(|owners| !owners.is_empty());
+        let owned =
+            o.value.at("/metadata/ownerReferences").and_then(Value::as_array).is_some_and(|owners| !owners.is_empty());
         if owned || o.annotation("kubernetes.io/config.mirror").is_some() {
             return;
         }

@@ -2,6 +2,7 @@
 
 use crate::context::{Cx, container};
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::{Object, Workload};
 use serde_json::Value;
 
@@ -45,7 +46,7 @@ impl Check for SecretInEnvVar {
         for c in &w.containers {
             let Some(spec) = container(o, c) else { continue };
             for (i, e) in spec.get("env").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                let Some(secret) = e.pointer("/valueFrom/secretKeyRef/name").and_then(Value::as_str) else { continue };
+                let Some(secret) = e.at("/valueFrom/secretKeyRef/name").and_then(Value::as_str) else { continue };
                 let var = e.get("name").and_then(Value::as_str).unwrap_or_default();
                 let pointer = format!("{}/env/{i}/valueFrom/secretKeyRef", c.pointer);
                 out.object(
@@ -57,7 +58,7 @@ impl Check for SecretInEnvVar {
                 .container(&c.name);
             }
             for (i, e) in spec.get("envFrom").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                let Some(secret) = e.pointer("/secretRef/name").and_then(Value::as_str) else { continue };
+                let Some(secret) = e.at("/secretRef/name").and_then(Value::as_str) else { continue };
                 let pointer = format!("{}/envFrom/{i}/secretRef", c.pointer);
                 out.object(
                     &Self::META,

@@ -3,6 +3,7 @@
 //! scope, and how a container is named in a message.
 
 use crate::context::{Cx, pod};
+use annexa_load::At;
 use annexa_load::{Container, ContainerKind, Object, Workload};
 use serde_json::{Map, Value};
 
@@ -25,13 +26,7 @@ pub(crate) fn same_scope(a: &Object, b: &Object) -> bool {
 
 /// The deepest of `pointers` (shallowest first) that is written in the object.
 pub(crate) fn deepest(o: &Object, pointers: &[String]) -> String {
-    pointers
-        .iter()
-        .rev()
-        .find(|p| o.value.pointer(p).is_some())
-        .or_else(|| pointers.first())
-        .cloned()
-        .unwrap_or_default()
+    pointers.iter().rev().find(|p| o.value.at(p).is_some()).or_else(|| pointers.first()).cloned().unwrap_or_default()
 }
 
 /// A value that is really there: not null, not an empty string.
@@ -80,7 +75,7 @@ impl LimitDefaults {
         let ranges = cx
             .objects_in("LimitRange", o.namespace.as_deref())
             .filter(|lr| same_scope(o, lr))
-            .filter_map(|lr| lr.value.pointer("/spec/limits").and_then(Value::as_array))
+            .filter_map(|lr| lr.value.at("/spec/limits").and_then(Value::as_array))
             .flatten()
             .filter_map(Value::as_object)
             .filter(|item| item.get("type").and_then(Value::as_str) == Some("Container"))

@@ -183,6 +183,19 @@ pub(crate) fn named(name: &str, value: &str) -> Option<Hit> {
         .then(|| Hit { kind: "a literal credential", secret: value.trim().to_owned() })
 }
 
+/// The bytes a pattern can start with: `AKIA`, `ASIA`, `AIza`, `gh?_`, `github_pat_`, `xox?-`,
+/// `sk_live_`, `rk_live_`, `eyJ`, `Bearer ` in any case, and the dashes of a PEM header.
+const PATTERN_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let starts = b"AgxsreBb-";
+    let mut i = 0;
+    while i < starts.len() {
+        t[starts[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// Every known credential pattern in a text, in order of appearance.
 pub(crate) fn patterns(text: &str) -> Vec<Hit> {
     let mut hits: Vec<(usize, Hit)> = Vec::new();
@@ -190,7 +203,13 @@ pub(crate) fn patterns(text: &str) -> Vec<Hit> {
     let word = |c: u8| c.is_ascii_alphanumeric();
     let run = |from: usize, ok: &dyn Fn(u8) -> bool| b.iter().skip(from).take_while(|c| ok(**c)).count();
     let mut i = 0;
-    while i < b.len() {
+    while let Some(&first) = b.get(i) {
+        // Most bytes start no pattern: they are stepped over without a look at what follows.
+        // Every starting byte is ASCII, so `i` is on a character boundary whenever one is found.
+        if !PATTERN_START[usize::from(first)] {
+            i += 1;
+            continue;
+        }
         let rest = text.get(i..).unwrap_or_default();
         let boundary = i == 0 || b.get(i - 1).is_some_and(|c| !word(*c) && *c != b'_' && *c != b'-');
         let mut found: Option<(usize, &'static str)> = None;
@@ -243,7 +262,7 @@ pub(crate) fn patterns(text: &str) -> Vec<Hit> {
             i += len.max(1);
             continue;
         }
-        i += rest.chars().next().map_or(1, char::len_utf8);
+        i += 1;
     }
     if let Some(password) = userinfo_password(text) {
         let at = text.find(&password).unwrap_or(usize::MAX);
@@ -331,7 +350,7 @@ fn userinfo_password(text: &str) -> Option<String> {
 /// `NAME=value`, `name: value`, `"name": "value"` and `name = "value"` assignments in a
 /// configuration file or script, one per line: `(0-based line, name, value)`. Shell `export`
 /// and `--build-arg` prefixes are dropped.
-pub(crate) fn assignments(text: &str) -> Vec<(usize, String, String)> {
+pub(crate) fn assignments(text: &str) -> Vec<(usize, &str, &str)> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let l = line.trim().trim_start_matches("- ").trim();
@@ -353,7 +372,7 @@ pub(crate) fn assignments(text: &str) -> Vec<(usize, String, String)> {
         let value = value.trim().trim_end_matches(',').trim();
         let value = value.split(" #").next().unwrap_or(value).trim();
         let value = value.trim_matches(|c| c == '"' || c == '\'');
-        out.push((i, name.to_owned(), value.to_owned()));
+        out.push((i, name, value));
     }
     out
 }
@@ -372,8 +391,8 @@ pub(crate) fn in_text(text: &str) -> Vec<(usize, Hit)> {
         if out.iter().any(|(l, _)| *l == i) {
             continue;
         }
-        if is_secret_name(&name) && is_literal_credential(&value) {
-            out.push((i, Hit { kind: "a literal credential", secret: value }));
+        if is_secret_name(name) && is_literal_credential(value) {
+            out.push((i, Hit { kind: "a literal credential", secret: value.to_owned() }));
         }
     }
     // Command-line credentials: `--password value`, `-p value` after `login`.
@@ -505,6 +524,14 @@ mod tests {
         assert!(patterns("postgres://orders:${DB_PASSWORD}@db/orders").is_empty());
         assert!(patterns("XAKIAIOSFODNN7EXAMPLE").is_empty(), "inside a word");
         assert!(patterns("AKIAIOSFODNN7EXAMPL").is_empty(), "too short");
+        // Bytes are skipped one at a time up to a possible start: patterns behind multi-byte
+        // characters are found whole, and characters that merely contain a starting byte's
+        // value in their encoding start nothing.
+        for fake in FAKES {
+            let text = format!("clé → «{fake}» ü");
+            assert_eq!(patterns(&text).first().map(|h| h.secret.as_str()), Some(fake), "{text}");
+        }
+        assert!(patterns("ĀĂĄ ġĢ ſ ėę ΑΒΓ 𝐀𝐁").is_empty());
     }
 
     #[test]
@@ -549,8 +576,8 @@ mod tests {
     fn assignments_and_free_text() {
         let a = assignments("REDIS_PASSWORD=abcd1234\n  \"token\": \"x9Fk2LmQ7p\",\nurl: https://x\n# password=nope");
         assert_eq!(a.len(), 3, "{a:?}");
-        assert_eq!(a[2], (2, "url".to_owned(), "https://x".to_owned()));
-        assert_eq!(a[0], (0, "REDIS_PASSWORD".to_owned(), "abcd1234".to_owned()));
+        assert_eq!(a[2], (2, "url", "https://x"));
+        assert_eq!(a[0], (0, "REDIS_PASSWORD", "abcd1234"));
         assert_eq!(a[1].1, "token");
         let t = in_text(
             "set -e\nexport API_TOKEN=Zx8-FAKE-q2LmNp7\ndocker login -u ci -p Qw3rty-FAKE-99 registry\necho $TOKEN",

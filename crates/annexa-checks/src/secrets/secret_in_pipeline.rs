@@ -4,6 +4,7 @@ use super::detect::{in_text, named};
 use crate::context::Cx;
 use crate::pipeline::model::{Act, Flavor, Pipeline, text_line};
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::span::child;
 use annexa_load::{Document, Location};
 use serde_json::Value;
@@ -74,7 +75,7 @@ fn settings(p: &Pipeline<'_>) -> Vec<(String, String, String)> {
         Flavor::Github => {
             out.extend(mapping(v.get("env"), "/env"));
             for job in &p.jobs {
-                let j = v.pointer(&job.pointer);
+                let j = v.at(&job.pointer);
                 let at = |k: &str| child(&job.pointer, k);
                 out.extend(mapping(j.and_then(|j| j.get("env")), &at("env")));
                 out.extend(mapping(j.and_then(|j| j.get("with")), &at("with")));
@@ -102,7 +103,7 @@ fn settings(p: &Pipeline<'_>) -> Vec<(String, String, String)> {
         Flavor::Gitlab => {
             out.extend(mapping(v.get("variables"), "/variables"));
             for job in &p.jobs {
-                let j = v.pointer(&job.pointer);
+                let j = v.at(&job.pointer);
                 out.extend(mapping(j.and_then(|j| j.get("variables")), &child(&job.pointer, "variables")));
             }
         }

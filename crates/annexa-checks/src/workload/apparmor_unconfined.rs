@@ -3,6 +3,7 @@
 use super::support::{Hit, report, scope};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::span::child;
 use annexa_load::{Object, Workload};
 use serde_json::{Value, json};
@@ -57,7 +58,7 @@ impl Check for ApparmorUnconfined {
         for c in &w.containers {
             let key = format!("{ANNOTATION}{}", c.name);
             let annotation = child(&annotations, &key);
-            let legacy = o.value.pointer(&annotation).and_then(Value::as_str);
+            let legacy = o.value.at(&annotation).and_then(Value::as_str);
             // The kubelet reads the container's field, then its annotation, then the pod's field;
             // the workload view puts the pod's field before the annotation.
             let own = c.security.apparmor.as_ref().filter(|s| !s.from_pod);

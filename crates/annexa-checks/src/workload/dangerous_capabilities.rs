@@ -3,6 +3,7 @@
 use super::support::capability;
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::span::child;
 use annexa_load::{Object, Workload};
 use serde_json::{Value, json};
@@ -69,7 +70,7 @@ impl Check for DangerousCapabilities {
     fn workload(&self, _cx: &Cx<'_>, o: &Object, w: &Workload, out: &mut Findings) {
         for c in &w.containers {
             let Some(add) = c.security.capabilities_add.as_ref() else { continue };
-            let Some(items) = o.value.pointer(&add.pointer).and_then(Value::as_array) else { continue };
+            let Some(items) = o.value.at(&add.pointer).and_then(Value::as_array) else { continue };
             let allowed = |v: &Value| v.as_str().is_some_and(|n| BASELINE.contains(&capability(n).as_str()));
             let kept: Vec<&Value> = items.iter().filter(|v| allowed(v)).collect();
             for (i, item) in items.iter().enumerate() {

@@ -3,6 +3,7 @@
 use super::support::{capability, own_field, windows};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::At;
 use annexa_load::span::child;
 use annexa_load::{Object, Workload};
 use serde_json::{Value, json};
@@ -53,7 +54,7 @@ impl Check for NetRawCapability {
         let grants = |n: &str| matches!(capability(n).as_str(), "NET_RAW" | "ALL");
         for c in &w.containers {
             let added = c.security.capabilities_add.as_ref().and_then(|add| {
-                let items = o.value.pointer(&add.pointer).and_then(Value::as_array)?;
+                let items = o.value.at(&add.pointer).and_then(Value::as_array)?;
                 let (i, name) =
                     items.iter().enumerate().find_map(|(i, v)| v.as_str().filter(|n| grants(n)).map(|n| (i, n)))?;
                 let kept: Vec<&Value> = items.iter().filter(|v| !v.as_str().is_some_and(grants)).collect();

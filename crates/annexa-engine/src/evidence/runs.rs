@@ -4,6 +4,7 @@
 use super::{EvidenceError, EvidenceOptions, block_on, open};
 use annexa_isms::{ControlEvidence, FailingCheck};
 use annexa_ledger::{Kind, Record};
+use annexa_load::At;
 use annexa_model::AnnexA;
 use annexa_store::{Query, Store};
 use jiff::Timestamp;
@@ -76,8 +77,8 @@ fn finding(record: &Record) -> RecordedFinding {
         check: text(p, "check"),
         slug: text(p, "slug"),
         message: text(p, "message"),
-        file: p.pointer("/location/file").and_then(Value::as_str).unwrap_or_default().to_owned(),
-        line: p.pointer("/location/line").and_then(Value::as_u64).and_then(|l| u32::try_from(l).ok()).unwrap_or(1),
+        file: p.at("/location/file").and_then(Value::as_str).unwrap_or_default().to_owned(),
+        line: p.at("/location/line").and_then(Value::as_u64).and_then(|l| u32::try_from(l).ok()).unwrap_or(1),
         controls: record.entry.subject.controls.clone(),
         resource,
         exempted: p.get("exempted").is_some_and(|e| !e.is_null()),

@@ -13,6 +13,7 @@ use crate::evidence::{EvidenceOptions, RecordedRun};
 use crate::scan::{ScanOptions, ScanView};
 use annexa_isms::repo::{Files, Repo, paths};
 use annexa_isms::{Level, templates};
+use annexa_load::At;
 use annexa_model::AnnexA;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -444,7 +445,7 @@ pub fn previous_from_json(path: &Path) -> Result<Vec<ControlEvidence>, IsmsError
     let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| error(e.to_string()))?;
     let controls = value
-        .pointer("/summary/controls")
+        .at("/summary/controls")
         .and_then(serde_json::Value::as_array)
         .ok_or_else(|| error("no `summary.controls`".to_owned()))?;
     let findings = value.get("findings").and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
@@ -470,8 +471,8 @@ pub fn previous_from_json(path: &Path) -> Result<Vec<ControlEvidence>, IsmsError
             })
             .map(|f| FailingCheck {
                 check: f.get("check").and_then(serde_json::Value::as_str).unwrap_or("").to_owned(),
-                file: f.pointer("/location/file").and_then(serde_json::Value::as_str).unwrap_or("").to_owned(),
-                line: f.pointer("/location/line").and_then(serde_json::Value::as_u64).unwrap_or(1) as u32,
+                file: f.at("/location/file").and_then(serde_json::Value::as_str).unwrap_or("").to_owned(),
+                line: f.at("/location/line").and_then(serde_json::Value::as_u64).unwrap_or(1) as u32,
                 message: f.get("message").and_then(serde_json::Value::as_str).unwrap_or("").to_owned(),
             })
             .collect();
