@@ -397,7 +397,8 @@ pub(crate) fn in_text(text: &str) -> Vec<(usize, Hit)> {
     }
     // Command-line credentials: `--password value`, `-p value` after `login`.
     for (i, line) in text.lines().enumerate() {
-        if out.iter().any(|(l, _)| *l == i) {
+        // Every flag looked for starts with `--` or is `-p`: other lines need no splitting.
+        if (!line.contains("--") && !line.contains("-p")) || out.iter().any(|(l, _)| *l == i) {
             continue;
         }
         let words: Vec<&str> = line.split_whitespace().collect();
