@@ -79,13 +79,16 @@ fn render(findings: &[FindingView]) -> serde_json::Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ScanOptions, scan};
+    use super::super::{ScanOptions, ScanView, scan};
 
-    fn same_bytes(paths: Vec<String>) {
-        let view = scan(&ScanOptions { paths, max_file_size: 10 << 20, ..ScanOptions::default() }).unwrap();
+    fn scan_of(paths: Vec<String>) -> ScanView {
+        scan(&ScanOptions { paths, max_file_size: 10 << 20, ..ScanOptions::default() }).unwrap()
+    }
+
+    fn same_bytes(view: &ScanView) {
         let mut fast = Vec::new();
         view.write_json(&mut fast).unwrap();
-        let plain = serde_json::to_vec_pretty(&view).unwrap();
+        let plain = serde_json::to_vec_pretty(view).unwrap();
         assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(plain).unwrap());
     }
 
@@ -101,12 +104,10 @@ mod tests {
         let text: String = (0..1500).map(pod).collect();
         std::fs::write(dir.path().join("pods.yaml"), text).unwrap();
         std::fs::write(dir.path().join("bad.yaml"), "a: [\n").unwrap();
-        let view_paths = vec![dir.path().display().to_string()];
-        let view = scan(&ScanOptions { paths: view_paths.clone(), max_file_size: 10 << 20, ..ScanOptions::default() })
-            .unwrap();
+        let view = scan_of(vec![dir.path().display().to_string()]);
         assert!(view.findings.len() > super::WINDOW, "{} findings", view.findings.len());
         assert!(!view.diagnostics.is_empty());
-        same_bytes(view_paths);
+        same_bytes(&view);
     }
 
     /// With no findings the document is the serde form too.
@@ -115,10 +116,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("cm.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: quiet\n")
             .unwrap();
-        let paths = vec![dir.path().display().to_string()];
-        let view =
-            scan(&ScanOptions { paths: paths.clone(), max_file_size: 10 << 20, ..ScanOptions::default() }).unwrap();
+        let view = scan_of(vec![dir.path().display().to_string()]);
         assert!(view.findings.is_empty(), "{:?}", view.findings.iter().map(|f| f.check).collect::<Vec<_>>());
-        same_bytes(paths);
+        same_bytes(&view);
     }
 }
