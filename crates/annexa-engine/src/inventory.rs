@@ -83,12 +83,24 @@ pub fn read(paths: &[String], max_file_size: u64) -> Estate {
 
 /// Builds the inventory of the inputs.
 pub fn inventory(paths: &[String], max_file_size: u64) -> Result<InventoryView, crate::Error> {
-    let estate = read(paths, max_file_size);
+    inventory_keeping_input(paths, max_file_size).map(|(view, _estate)| view)
+}
+
+/// Builds the inventory of the inputs and hands back the estate it read, for a caller that
+/// need not free it: see [`crate::scan::scan_keeping_input`].
+pub fn inventory_keeping_input(paths: &[String], max_file_size: u64) -> Result<(InventoryView, Estate), crate::Error> {
+    let mut estate = read(paths, max_file_size);
     if estate.stats.seen == 0 {
         return Err(crate::Error::NothingToRead(paths.join(" ")));
     }
     let inv = annexa_inventory::inventory(&estate);
-    Ok(InventoryView { assets: inv.assets, flows: inv.flows, summary: estate.stats, diagnostics: estate.diagnostics })
+    let view = InventoryView {
+        assets: inv.assets,
+        flows: inv.flows,
+        summary: estate.stats.clone(),
+        diagnostics: std::mem::take(&mut estate.diagnostics),
+    };
+    Ok((view, estate))
 }
 
 /// Runs Graphviz on a DOT graph.

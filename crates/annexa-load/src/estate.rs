@@ -138,7 +138,7 @@ pub fn load_bytes(name: &str, bytes: &[u8], options: &Options) -> Estate {
         );
         result.skipped = Some("over the size limit".to_owned());
     } else {
-        match decode(bytes) {
+        match decode(bytes.to_vec()) {
             Ok(text) => {
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let mut r = FileResult::default();
@@ -410,7 +410,7 @@ pub(crate) fn read(name: &str, path: Option<&Path>, options: &Options) -> Result
             buf
         }
     };
-    decode(&bytes).map_err(|e| match e {
+    decode(bytes).map_err(|e| match e {
         NotText::Binary => (
             "binary".to_owned(),
             Diagnostic::warning(Code::Binary, first, "binary file; skipped".to_owned()).in_file(name),

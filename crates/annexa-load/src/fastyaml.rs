@@ -10,7 +10,7 @@
 //! and warning; the tests and the `fastyaml` fuzz target compare the two.
 
 use crate::diag::{Code, Diagnostic};
-use crate::span::{NodeSpan, PointerHash, Pos, SpanIndex};
+use crate::span::{NodeSpan, PointerHash, Pos, SpanBuilder};
 use crate::yaml::number;
 use crate::yaml::{Limits, Parsed, YamlDoc};
 use serde_json::map::Entry;
@@ -68,7 +68,7 @@ struct Reader<'a> {
     end: usize,
     /// Nodes of the current document, counted as saphyr's builder counts them.
     nodes: usize,
-    spans: SpanIndex,
+    spans: SpanBuilder,
     warnings: Vec<Diagnostic>,
 }
 
@@ -82,7 +82,7 @@ impl<'a> Reader<'a> {
             start: 0,
             end: 0,
             nodes: 0,
-            spans: SpanIndex::default(),
+            spans: SpanBuilder::default(),
             warnings: Vec::new(),
         };
         r.goto(0, 1);
@@ -138,9 +138,7 @@ impl<'a> Reader<'a> {
         let line = self.line;
         let col = self.indent();
         let value = self.block_node(col, 0, PointerHash::ROOT, None)?;
-        // The documents of one file tend to be alike: size the next index like this one.
-        let next = SpanIndex::with_capacity(self.spans.len());
-        let spans = std::mem::replace(&mut self.spans, next);
+        let spans = self.spans.finish();
         Some(YamlDoc { index, value, spans, line, warnings: std::mem::take(&mut self.warnings) })
     }
 
@@ -548,7 +546,7 @@ impl<'a> Reader<'a> {
             leading_break = false;
             breaks = 0;
             leading_blank = trailing_blank;
-            let line_end = text.get(p..).and_then(|rest| rest.find('\n')).map_or(len, |n| p + n);
+            let line_end = text.as_bytes().get(p..).and_then(|rest| memchr::memchr(b'\n', rest)).map_or(len, |n| p + n);
             let content = text.get(p..line_end)?;
             s.push_str(content);
             col += content.chars().count();
@@ -781,7 +779,8 @@ impl<'a> Reader<'a> {
     fn goto(&mut self, start: usize, line: u32) {
         let len = self.bytes.len();
         self.start = start.min(len);
-        self.end = self.text.get(self.start..).and_then(|rest| rest.find('\n')).map_or(len, |n| self.start + n);
+        self.end =
+            self.bytes.get(self.start..).and_then(|rest| memchr::memchr(b'\n', rest)).map_or(len, |n| self.start + n);
         self.line = line;
     }
 

@@ -11,7 +11,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::estate::{FileResult, Options, read};
 use crate::k8s::{self, Object};
 use crate::pointer::At;
-use crate::span::{Pos, SpanIndex};
+use crate::span::{Pos, SpanBuilder, SpanIndex};
 use crate::yaml;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -343,10 +343,11 @@ impl<'a> Kustomizer<'a> {
                     value["metadata"]["namespace"] = Value::String(ns.to_owned());
                 }
                 // A generated object is written in the kustomization: its spans are the generator entry's.
-                let mut spans = SpanIndex::default();
+                let mut spans = SpanBuilder::default();
                 let entry = format!("/{key}/{i}");
                 let pos = k.pos(&entry);
                 spans.insert("", crate::span::NodeSpan { key: None, value: pos });
+                let spans = spans.finish();
                 let mut found = Vec::new();
                 k8s::objects(&k.file, 0, value, Arc::new(spans), None, &mut found, &mut out.diagnostics);
                 objects.extend(found);

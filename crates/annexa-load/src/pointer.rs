@@ -21,9 +21,9 @@ impl At for Value {
             return Some(self);
         }
         let mut target = self;
-        for token in pointer.strip_prefix('/')?.split('/') {
+        for token in tokens(pointer.strip_prefix('/')?) {
             target = match target {
-                Value::Object(map) if token.contains('~') => map.get(&token.replace("~1", "/").replace("~0", "~")),
+                Value::Object(map) if has_tilde(token) => map.get(&token.replace("~1", "/").replace("~0", "~")),
                 Value::Object(map) => map.get(token),
                 // An escaped token unescapes to something holding `/` or `~`, never an index.
                 Value::Array(list) => index(token).and_then(|i| list.get(i)),
@@ -32,6 +32,18 @@ impl At for Value {
         }
         Some(target)
     }
+}
+
+/// `text` split at each `/`, tokens still escaped. Tokens are a few bytes long: a set of chars
+/// is matched in line, where the single-`char` searcher calls `memchr` for each token and
+/// costs more than the search.
+pub(crate) fn tokens(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['/'])
+}
+
+/// Whether a token holds an escape.
+pub(crate) fn has_tilde(token: &str) -> bool {
+    token.bytes().any(|b| b == b'~')
 }
 
 fn index(token: &str) -> Option<usize> {

@@ -13,10 +13,12 @@ pub(crate) enum NotText {
 }
 
 /// Decodes a file's bytes. UTF-8 (with or without a byte-order mark) and UTF-16 with a
-/// byte-order mark are text; anything with NUL bytes in its first 8 KiB is binary.
-pub(crate) fn decode(bytes: &[u8]) -> Result<String, NotText> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return utf8(rest);
+/// byte-order mark are text; anything with NUL bytes in its first 8 KiB is binary. UTF-8
+/// becomes the text in place, without a copy.
+pub(crate) fn decode(mut bytes: Vec<u8>) -> Result<String, NotText> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        return utf8(bytes);
     }
     let utf16 = |big_endian: bool, body: &[u8]| {
         let units = body.chunks(2).map(|c| match (c, big_endian) {
@@ -44,10 +46,11 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<String, NotText> {
     utf8(bytes)
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, NotText> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_owned()),
+fn utf8(bytes: Vec<u8>) -> Result<String, NotText> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
         Err(e) => {
+            let (bytes, e) = (e.as_bytes(), e.utf8_error());
             let good = &bytes[..e.valid_up_to()];
             let line = good.iter().filter(|b| **b == b'\n').count() + 1;
             let col = good.iter().rev().take_while(|b| **b != b'\n').count() + 1;
@@ -70,18 +73,18 @@ mod tests {
 
     #[test]
     fn decodes_utf8_with_and_without_bom_and_utf16() {
-        assert_eq!(decode(b"a: 1\n").ok().as_deref(), Some("a: 1\n"));
-        assert_eq!(decode(b"\xEF\xBB\xBFa: 1\n").ok().as_deref(), Some("a: 1\n"));
+        assert_eq!(decode(b"a: 1\n".to_vec()).ok().as_deref(), Some("a: 1\n"));
+        assert_eq!(decode(b"\xEF\xBB\xBFa: 1\n".to_vec()).ok().as_deref(), Some("a: 1\n"));
         let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("a: é\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        assert_eq!(decode(&le).ok().as_deref(), Some("a: é\n"));
+        assert_eq!(decode(le).ok().as_deref(), Some("a: é\n"));
         let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("k: v".encode_utf16().flat_map(u16::to_be_bytes)).collect();
-        assert_eq!(decode(&be).ok().as_deref(), Some("k: v"));
+        assert_eq!(decode(be).ok().as_deref(), Some("k: v"));
     }
 
     #[test]
     fn binary_and_latin1_are_refused_with_a_position() {
-        assert!(matches!(decode(b"\x7fELF\x00\x01"), Err(NotText::Binary)));
-        match decode(b"name: ok\nvalue: caf\xE9\n") {
+        assert!(matches!(decode(b"\x7fELF\x00\x01".to_vec()), Err(NotText::Binary)));
+        match decode(b"name: ok\nvalue: caf\xE9\n".to_vec()) {
             Err(NotText::Encoding(d)) => {
                 assert_eq!((d.pos.line, d.pos.col), (2, 11));
                 assert!(d.message.contains("0xE9"), "{}", d.message);

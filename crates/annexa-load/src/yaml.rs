@@ -7,7 +7,7 @@
 //! parse error that loses only the document it is in, never the documents after it.
 
 use crate::diag::{Code, Diagnostic};
-use crate::span::{NodeSpan, PointerHash, Pos, SpanIndex};
+use crate::span::{NodeSpan, PointerHash, Pos, SpanBuilder, SpanIndex};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span};
 use serde_json::{Map, Number, Value};
 
@@ -188,7 +188,7 @@ struct Builder {
     limits: Limits,
     stack: Vec<Frame>,
     root: Option<Value>,
-    spans: SpanIndex,
+    spans: SpanBuilder,
     anchors: Vec<Option<(Value, usize)>>,
     nodes: usize,
     first_line: Option<u32>,
@@ -203,7 +203,7 @@ impl Builder {
             limits,
             stack: Vec::new(),
             root: None,
-            spans: SpanIndex::default(),
+            spans: SpanBuilder::default(),
             anchors: Vec::new(),
             nodes: 0,
             first_line: None,
@@ -213,13 +213,14 @@ impl Builder {
     }
 
     /// The document, unless it was empty or abandoned, and the warnings about it.
-    fn finish(self) -> (Option<(Value, SpanIndex, u32)>, Vec<Diagnostic>) {
+    fn finish(mut self) -> (Option<(Value, SpanIndex, u32)>, Vec<Diagnostic>) {
         if self.abandoned {
             return (None, self.diagnostics);
         }
         let line = self.first_line.unwrap_or(1);
         // An empty document is a null scalar to the parser; it describes nothing.
-        (self.root.filter(|v| !v.is_null()).map(|v| (v, self.spans, line)), self.diagnostics)
+        let spans = self.spans.finish();
+        (self.root.filter(|v| !v.is_null()).map(|v| (v, spans, line)), self.diagnostics)
     }
 
     /// Where the next value goes: `(pointer, key position)`, or `None` when it is a key.

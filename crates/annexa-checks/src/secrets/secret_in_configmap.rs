@@ -55,16 +55,18 @@ impl Check for SecretInConfigmap {
         }
         for field in ["data", "binaryData"] {
             let Some(map) = o.value.get(field).and_then(Value::as_object) else { continue };
-            let mut keys: Vec<(&String, &Value)> = map.iter().collect();
-            keys.sort_by_key(|(k, _)| o.locate(&child(&format!("/{field}"), k)).line);
-            for (key, value) in keys {
+            let base = format!("/{field}");
+            let mut hits: Vec<(String, String)> = Vec::new();
+            for (key, value) in map {
                 let Some(raw) = value.as_str() else { continue };
+                let decoded;
                 let text = if field == "binaryData" {
-                    base64_decode(raw).and_then(|b| String::from_utf8(b).ok()).unwrap_or_default()
+                    decoded = base64_decode(raw).and_then(|b| String::from_utf8(b).ok()).unwrap_or_default();
+                    decoded.as_str()
                 } else {
-                    raw.to_owned()
+                    raw
                 };
-                let hit = named(key, &text).or_else(|| in_text(&text).into_iter().next().map(|(_, h)| h));
+                let hit = named(key, text).or_else(|| in_text(text).into_iter().next().map(|(_, h)| h));
                 let message = match hit {
                     Some(hit) => format!("key `{key}` holds {}", hit.describe()),
                     // Binary key stores (`.p12`, `.jks`) cannot be searched: their name says enough.
@@ -73,7 +75,13 @@ impl Check for SecretInConfigmap {
                     }
                     None => continue,
                 };
-                out.object(&Self::META, o, &child(&format!("/{field}"), key), message);
+                hits.push((child(&base, key), message));
+            }
+            // In the order the keys are written, not the map's; only keys with a finding are
+            // looked up.
+            hits.sort_by_cached_key(|(pointer, _)| o.locate(pointer).line);
+            for (pointer, message) in hits {
+                out.object(&Self::META, o, &pointer, message);
             }
         }
     }
