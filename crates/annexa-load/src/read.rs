@@ -40,7 +40,7 @@ pub(crate) fn decode(mut bytes: Vec<u8>) -> Result<String, NotText> {
     if let Some(body) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return utf16(true, body);
     }
-    if bytes.iter().take(8192).any(|b| *b == 0) {
+    if memchr::memchr(0, bytes.get(..8192).unwrap_or(&bytes)).is_some() {
         return Err(NotText::Binary);
     }
     utf8(bytes)

@@ -58,23 +58,84 @@ impl ScanView {
 /// Findings as they sit in the document: two levels deep, joined by `,` and a new line.
 fn render(findings: &[FindingView]) -> serde_json::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(findings.len() * 1024);
-    let mut one = Vec::with_capacity(2048);
     for (i, f) in findings.iter().enumerate() {
         if i > 0 {
             out.extend_from_slice(b",\n    ");
         }
-        one.clear();
-        serde_json::to_writer_pretty(&mut one, f)?;
-        // A JSON string holds no raw line break, so every one is between tokens: indenting
-        // after each puts the finding at its depth.
-        for (j, line) in one.split(|b| *b == b'\n').enumerate() {
-            if j > 0 {
-                out.extend_from_slice(b"\n    ");
-            }
-            out.extend_from_slice(line);
-        }
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested { depth: 2, has_value: false });
+        serde::Serialize::serialize(f, &mut ser)?;
     }
     Ok(out)
+}
+
+/// `serde_json`'s pretty printer (two spaces a level) starting `depth` levels in, so that a
+/// finding is written at its place in the document in one pass. Each method is the pretty
+/// printer's own; the tests hold the output to it byte for byte.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn line<W: ?Sized + Write>(&self, out: &mut W, first: bool) -> std::io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        (0..self.depth).try_for_each(|_| out.write_all(b"  "))
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            out.write_all(b"\n")?;
+            (0..self.depth).try_for_each(|_| out.write_all(b"  "))?;
+        }
+        out.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> std::io::Result<()> {
+        self.line(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> std::io::Result<()> {
+        self.line(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -107,6 +168,18 @@ mod tests {
         let view = scan_of(vec![dir.path().display().to_string()]);
         assert!(view.findings.len() > super::WINDOW, "{} findings", view.findings.len());
         assert!(!view.diagnostics.is_empty());
+        same_bytes(&view);
+    }
+
+    /// The example estate reaches most kinds of finding: fixes with nested values, empty and
+    /// full lists, resources with and without a namespace, and diagnostics.
+    #[test]
+    fn matches_serde_json_on_the_example_estate() {
+        let estate = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/estate");
+        let view = scan_of(vec![estate.display().to_string()]);
+        assert!(view.findings.iter().any(|f| f.fix.is_some()), "no finding with a fix");
+        assert!(view.findings.iter().any(|f| f.strategies.is_empty()), "no finding without strategies");
+        assert!(view.findings.iter().any(|f| f.resource.as_ref().is_some_and(|r| r.namespace.is_none())));
         same_bytes(&view);
     }
 
