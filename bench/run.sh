@@ -32,6 +32,9 @@ $quick && sizes=(1000 10000)
 for n in "${sizes[@]}"; do
   [ -d "$work/estate-$n" ] || "$gen" --resources "$n" --out "$work/estate-$n" >/dev/null
 done
+# A freshly generated estate is still being written back to disk: the first timed runs
+# would share the machine with that.
+sync
 
 # Peak resident memory of one run, in MB (the peers exit 1 when they find something: not an error here).
 rss() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f", $1/1024}'; }
@@ -40,8 +43,8 @@ median() { python3 -c "import json,sys; print('%.3f' % json.load(open(sys.argv[1
 
 declare -A scan_s scan_mb
 for n in "${sizes[@]}"; do
-  runs=10; [ "$n" -ge 100000 ] && runs=3
-  hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/annexa-$n.json" \
+  runs=20; [ "$n" -ge 100000 ] && runs=3
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/annexa-$n.json" \
     "$annexa scan $work/estate-$n --format json" >/dev/null
   scan_s[$n]=$(median "$work/annexa-$n.json")
   scan_mb[$n]=$(rss "$annexa" scan "$work/estate-$n" --format json)
@@ -134,7 +137,7 @@ ratio() { python3 -c "import sys; a,b=sys.argv[1].split(' ')[0],sys.argv[2]; pri
   echo "annexa scan DIR --format json"
   echo "BC_SKIP_MAPPING=TRUE checkov -d DIR --framework kubernetes --skip-download --quiet --compact -o json"
   echo "trivy config --skip-check-update --format json DIR      (default 5-minute timeout)"
-  echo "hyperfine -N --warmup 1 --runs 10 '<command>'   (3 runs at 100,000; 1 run for the peers)"
+  echo "hyperfine -N --warmup 3 --runs 20 '<command>'   (3 runs at 100,000; 5 runs, 1 warm-up for formats and inventory; 1 run for the peers)"
   echo "/usr/bin/time -f %M <command>                    (peak RSS)"
   echo '```'
 } > BENCHMARKS.md.new
