@@ -108,8 +108,8 @@ pub struct SpanIndex {
 }
 
 /// Collects a document's spans as they are read; [`SpanBuilder::finish`] seals them into a
-/// [`SpanIndex`]. One builder serves every document of a file, so that its buffer is
-/// allocated once.
+/// [`SpanIndex`]. The fast reader keeps one builder for all the documents of a file, so that
+/// its buffer is allocated once.
 #[derive(Debug, Default)]
 pub(crate) struct SpanBuilder {
     entries: Vec<Entry>,
