@@ -3,7 +3,7 @@
 use crate::network::selector::{Labels, pod_labels};
 use annexa_load::At;
 use annexa_load::{Container, Estate, Object, Workload};
-use serde_json::{Map, Value};
+use annexa_load::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
@@ -100,12 +100,12 @@ impl Cx<'_> {
 }
 
 /// The pod spec of a workload.
-pub fn pod<'o>(o: &'o Object, w: &Workload) -> Option<&'o Map<String, Value>> {
+pub fn pod<'o>(o: &'o Object, w: &Workload) -> Option<&'o Map> {
     o.value.at(&w.pod).and_then(Value::as_object)
 }
 
 /// A container's own mapping.
-pub fn container<'o>(o: &'o Object, c: &Container) -> Option<&'o Map<String, Value>> {
+pub fn container<'o>(o: &'o Object, c: &Container) -> Option<&'o Map> {
     o.value.at(&c.pointer).and_then(Value::as_object)
 }
 

@@ -120,8 +120,8 @@ impl Finding {
     }
 
     /// Attaches a fix.
-    pub fn fix(&mut self, pointer: impl Into<String>, value: Value) -> &mut Finding {
-        self.fix = Some(Fix { pointer: pointer.into(), value });
+    pub fn fix(&mut self, pointer: impl Into<String>, value: impl Into<Value>) -> &mut Finding {
+        self.fix = Some(Fix { pointer: pointer.into(), value: value.into() });
         self
     }
 }

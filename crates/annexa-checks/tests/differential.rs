@@ -223,7 +223,11 @@ fn sorted_dir(dir: &Path) -> Vec<PathBuf> {
 
 fn yaml_docs(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    annexa_load::yaml::parse(&text, annexa_load::yaml::Limits::default()).docs.into_iter().map(|d| d.value).collect()
+    annexa_load::yaml::parse(&text, annexa_load::yaml::Limits::default())
+        .docs
+        .into_iter()
+        .map(|d| d.value.to_json())
+        .collect()
 }
 
 fn yaml_first(path: &Path) -> Value {

@@ -7,7 +7,7 @@ use crate::{Asset, AssetKind, Place, asset, selects};
 use annexa_load::At;
 use annexa_load::k8s::Location;
 use annexa_load::{Estate, Object, Workload};
-use serde_json::Value;
+use annexa_load::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
 /// How a flow is protected in transit.
@@ -130,7 +130,7 @@ impl<'a> Mesh<'a> {
     }
 }
 
-fn selector(p: &Object) -> Option<&serde_json::Map<String, Value>> {
+fn selector(p: &Object) -> Option<&Map> {
     p.value.at("/spec/selector/matchLabels").and_then(Value::as_object).filter(|m| !m.is_empty())
 }
 
@@ -316,7 +316,7 @@ fn config_values<'a>(index: &Index<'a>, o: &Object, w: &Workload) -> Vec<(String
 }
 
 /// A workload with its pod template's labels.
-type Pod<'a> = (&'a Object, &'a Workload, Option<&'a serde_json::Map<String, Value>>);
+type Pod<'a> = (&'a Object, &'a Workload, Option<&'a Map>);
 
 struct Builder {
     flows: BTreeMap<(String, String), Flow>,

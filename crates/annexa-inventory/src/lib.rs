@@ -13,8 +13,8 @@ pub use image::ImageRef;
 use annexa_load::At;
 use annexa_load::k8s::Location;
 use annexa_load::{DocKind, Estate, Object, Workload};
+use annexa_load::{Map, Value};
 use annexa_model::AnnexA;
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What kind of asset.
@@ -452,7 +452,7 @@ fn apis(estate: &Estate, services: &[&Object]) -> Vec<Asset> {
                     asset(AssetKind::Api, format!("{} {path}", method.to_ascii_uppercase()), None, &d.locate(&pointer));
                 a.details.insert("source".into(), Value::String(format!("OpenAPI {title}")));
                 let secured = match op.get("security").and_then(Value::as_array) {
-                    Some(s) => !s.is_empty() && !s.iter().all(|r| r.as_object().is_some_and(serde_json::Map::is_empty)),
+                    Some(s) => !s.is_empty() && !s.iter().all(|r| r.as_object().is_some_and(Map::is_empty)),
                     None => global,
                 };
                 a.details.insert("authenticated".into(), Value::Bool(secured));

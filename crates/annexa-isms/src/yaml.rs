@@ -40,7 +40,7 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Doc, Vec<Problem>> {
         return Err(errors);
     }
     match parsed.docs.into_iter().next() {
-        Some(d) => Ok(Doc { value: d.value, spans: d.spans }),
+        Some(d) => Ok(Doc { value: d.value.into(), spans: d.spans }),
         None => Ok(Doc { value: Value::Object(serde_json::Map::new()), spans: SpanIndex::default() }),
     }
 }

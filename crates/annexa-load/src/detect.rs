@@ -1,6 +1,6 @@
 //! What a file is, from its name and, above all, its content.
 
-use serde_json::Value;
+use crate::tree::Value;
 
 /// The kind of one YAML or JSON document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -206,7 +206,7 @@ const DOCKERFILE_KEYWORDS: [&str; 18] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::value as json;
 
     #[test]
     fn documents_are_classified_by_content() {

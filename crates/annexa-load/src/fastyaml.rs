@@ -11,10 +11,9 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::span::{NodeSpan, PointerHash, Pos, SpanBuilder};
+use crate::tree::{MapBuilder, Value};
 use crate::yaml::number;
 use crate::yaml::{Limits, Parsed, YamlDoc};
-use serde_json::map::Entry;
-use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 /// This reader recurses once per level of nesting; anything deeper goes to saphyr's path, whose
@@ -158,7 +157,7 @@ impl<'a> Reader<'a> {
     fn mapping(&mut self, col: usize, depth: usize, ptr: PointerHash, key_pos: Option<Pos>) -> Option<Value> {
         self.enter(depth)?;
         self.spans.insert_hash(ptr, NodeSpan { key: key_pos, value: self.pos(self.start + col) });
-        let mut map = Map::new();
+        let mut map = MapBuilder::new();
         loop {
             let at = self.start + col;
             let kpos = self.pos(at);
@@ -182,7 +181,7 @@ impl<'a> Reader<'a> {
                 return None;
             }
         }
-        Some(Value::Object(map))
+        Some(Value::Object(map.finish()))
     }
 
     /// The value of the mapping entry whose `:` is at byte `colon`, in a mapping at column `col`.
@@ -605,7 +604,7 @@ impl<'a> Reader<'a> {
         self.spans.insert_hash(ptr, NodeSpan { key: key_pos, value: self.pos(at) });
         let is_map = self.byte(at) == b'{';
         let close = if is_map { b'}' } else { b']' };
-        let mut map = Map::new();
+        let mut map = MapBuilder::new();
         let mut items = Vec::new();
         let mut i = self.skip_spaces(at + 1);
         if self.byte(i) != close {
@@ -640,7 +639,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        let value = if is_map { Value::Object(map) } else { Value::Array(items) };
+        let value = if is_map { Value::Object(map.finish()) } else { Value::Array(items) };
         Some((value, i + 1))
     }
 
@@ -726,20 +725,14 @@ impl<'a> Reader<'a> {
     }
 
     /// Adds an entry to a mapping. A duplicate key is reported (the later value wins) among the
-    /// warnings where saphyr's path puts it: at `warning`, before those about the value, which
-    /// saves searching the map once before reading the value and again after.
-    fn insert(&mut self, map: &mut Map<String, Value>, key: Cow<'a, str>, value: Value, at: Pos, warning: usize) {
-        match map.entry(key) {
-            Entry::Vacant(entry) => {
-                entry.insert(value);
-            }
-            Entry::Occupied(mut entry) => {
-                let message = format!("duplicate key `{}`: the later value is used", entry.key());
-                entry.insert(value);
-                let warning = warning.min(self.warnings.len());
-                self.warnings.insert(warning, Diagnostic::error(Code::YamlDuplicateKey, at, message));
-            }
+    /// warnings where saphyr's path puts it: at `warning`, before those about the value.
+    fn insert(&mut self, map: &mut MapBuilder, key: Cow<'a, str>, value: Value, at: Pos, warning: usize) {
+        if map.contains_key(&key) {
+            let message = format!("duplicate key `{key}`: the later value is used");
+            let warning = warning.min(self.warnings.len());
+            self.warnings.insert(warning, Diagnostic::error(Code::YamlDuplicateKey, at, message));
         }
+        map.insert(key.into_owned(), value);
     }
 
     /// Records a scalar's span and counts it.

@@ -4,7 +4,7 @@
 use crate::diag::{Code, Diagnostic};
 use crate::pointer::At;
 use crate::span::{Pos, SpanIndex, child};
-use serde_json::{Map, Value};
+use crate::tree::{Map, Value};
 use std::sync::Arc;
 
 /// Where a value is written: file, line, column, and the JSON pointer inside its document.
@@ -269,7 +269,7 @@ pub(crate) fn workload(index: usize, object: &Object, diags: &mut Vec<Diagnostic
     let pod_sc_pointer = child(pod, "securityContext");
     let pod_sc = spec.get("securityContext").and_then(Value::as_object);
     if let Some(sc) = pod_sc {
-        for field in CONTAINER_ONLY.iter().filter(|f| sc.contains_key(**f)) {
+        for field in CONTAINER_ONLY.iter().filter(|f| sc.contains_key(f)) {
             let at = object.locate(&child(&pod_sc_pointer, field));
             diags.push(
                 Diagnostic::warning(
@@ -298,14 +298,7 @@ pub(crate) fn workload(index: usize, object: &Object, diags: &mut Vec<Diagnostic
     Some(Workload { object: index, pod: pod.to_owned(), pod_metadata, containers })
 }
 
-fn resolve(
-    object: &Object,
-    pointer: &str,
-    c: &Map<String, Value>,
-    pod_pointer: &str,
-    pod: Option<&Map<String, Value>>,
-    name: &str,
-) -> Security {
+fn resolve(object: &Object, pointer: &str, c: &Map, pod_pointer: &str, pod: Option<&Map>, name: &str) -> Security {
     let sc_pointer = child(pointer, "securityContext");
     let own = c.get("securityContext").and_then(Value::as_object);
     // Container first, then pod: the inheritance Kubernetes applies to these fields.
@@ -375,9 +368,9 @@ fn resolve(
 }
 
 /// The non-null value at `path` inside a securityContext.
-fn lookup<'a>(sc: Option<&'a Map<String, Value>>, path: &[&str]) -> Option<&'a Value> {
+fn lookup<'a>(sc: Option<&'a Map>, path: &[&str]) -> Option<&'a Value> {
     let (first, rest) = path.split_first()?;
-    let mut v = sc?.get(*first)?;
+    let mut v = sc?.get(first)?;
     for key in rest {
         v = v.get(key)?;
     }

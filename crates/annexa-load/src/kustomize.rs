@@ -12,8 +12,8 @@ use crate::estate::{FileResult, Options, read};
 use crate::k8s::{self, Object};
 use crate::pointer::At;
 use crate::span::{Pos, SpanBuilder, SpanIndex};
+use crate::tree::{Map, Value};
 use crate::yaml;
-use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -338,7 +338,8 @@ impl<'a> Kustomizer<'a> {
                     }
                 }
                 let field = if kind == "Secret" { "stringData" } else { "data" };
-                let mut value = json!({"apiVersion": "v1", "kind": kind, "metadata": {"name": name}, field: data});
+                let mut value =
+                    crate::value!({"apiVersion": "v1", "kind": kind, "metadata": {"name": name}, field: data});
                 if let Some(ns) = g.get("namespace").and_then(Value::as_str) {
                     value["metadata"]["namespace"] = Value::String(ns.to_owned());
                 }
@@ -559,7 +560,7 @@ fn add_label(o: &mut Value, key: &str, value: &str, selectors: bool) {
 fn set_images(o: &mut Object, images: &[Value]) {
     let Some(pod) = k8s::pod_spec_pointer(&o.kind) else { return };
     for list in ["initContainers", "containers", "ephemeralContainers"] {
-        let Some(containers) = o.value.pointer_mut(&format!("{pod}/{list}")).and_then(Value::as_array_mut) else {
+        let Some(containers) = o.value.at_mut(&format!("{pod}/{list}")).and_then(Value::as_array_mut) else {
             continue;
         };
         for c in containers {
@@ -597,7 +598,7 @@ fn split_image(image: &str) -> (&str, &str) {
 /// ServiceAccounts follow, as Kustomize's name-reference transformer does.
 fn rename_references(o: &mut Object, renamed: &BTreeMap<(String, String), String>) {
     let Some(pod) = k8s::pod_spec_pointer(&o.kind) else { return };
-    let Some(spec) = o.value.pointer_mut(pod) else { return };
+    let Some(spec) = o.value.at_mut(pod) else { return };
     let rename = |v: &mut Value, kind: &str| {
         if let Some(name) = v.as_str()
             && let Some(new) = renamed.get(&(kind.to_owned(), name.to_owned()))
@@ -610,10 +611,10 @@ fn rename_references(o: &mut Object, renamed: &BTreeMap<(String, String), String
     }
     if let Some(volumes) = spec.get_mut("volumes").and_then(Value::as_array_mut) {
         for v in volumes {
-            if let Some(n) = v.pointer_mut("/configMap/name") {
+            if let Some(n) = v.at_mut("/configMap/name") {
                 rename(n, "ConfigMap");
             }
-            if let Some(n) = v.pointer_mut("/secret/secretName") {
+            if let Some(n) = v.at_mut("/secret/secretName") {
                 rename(n, "Secret");
             }
         }
@@ -621,18 +622,18 @@ fn rename_references(o: &mut Object, renamed: &BTreeMap<(String, String), String
     for list in ["initContainers", "containers"] {
         for c in spec.get_mut(list).and_then(Value::as_array_mut).into_iter().flatten() {
             for e in c.get_mut("env").and_then(Value::as_array_mut).into_iter().flatten() {
-                if let Some(n) = e.pointer_mut("/valueFrom/secretKeyRef/name") {
+                if let Some(n) = e.at_mut("/valueFrom/secretKeyRef/name") {
                     rename(n, "Secret");
                 }
-                if let Some(n) = e.pointer_mut("/valueFrom/configMapKeyRef/name") {
+                if let Some(n) = e.at_mut("/valueFrom/configMapKeyRef/name") {
                     rename(n, "ConfigMap");
                 }
             }
             for e in c.get_mut("envFrom").and_then(Value::as_array_mut).into_iter().flatten() {
-                if let Some(n) = e.pointer_mut("/secretRef/name") {
+                if let Some(n) = e.at_mut("/secretRef/name") {
                     rename(n, "Secret");
                 }
-                if let Some(n) = e.pointer_mut("/configMapRef/name") {
+                if let Some(n) = e.at_mut("/configMapRef/name") {
                     rename(n, "ConfigMap");
                 }
             }
@@ -690,7 +691,7 @@ fn apply_strategic(
     let target = match target {
         Some(t) => t,
         None => {
-            own_target = json!({
+            own_target = crate::value!({
                 "kind": patch.get("kind"),
                 "name": patch.at("/metadata/name"),
             });
@@ -734,6 +735,8 @@ pub fn merge(target: &mut Value, patch: &Value) {
         *target = patch.clone();
         return;
     };
+    // New keys are added in one sorted pass at the end: one by one, each could shift every entry.
+    let mut added = Vec::new();
     for (key, pv) in p {
         if key.starts_with("$") {
             continue;
@@ -760,11 +763,11 @@ pub fn merge(target: &mut Value, patch: &Value) {
                     }
                 }
             }
-            _ => {
-                t.insert(key.clone(), pv.clone());
-            }
+            (Some(tv), _) => *tv = pv.clone(),
+            (None, _) => added.push((key.clone(), pv.clone())),
         }
     }
+    t.extend(added);
 }
 
 fn apply_json6902(
@@ -845,7 +848,7 @@ fn put(doc: &mut Value, path: &str, value: Value, replace: bool) -> Result<(), S
         return Ok(());
     }
     let (parent, last) = split_pointer(path).ok_or(format!("invalid path `{path}`"))?;
-    let node = doc.pointer_mut(parent).ok_or(format!("`{parent}` does not exist"))?;
+    let node = doc.at_mut(parent).ok_or(format!("`{parent}` does not exist"))?;
     match node {
         Value::Object(map) => {
             if replace && !map.contains_key(&last) {
@@ -875,7 +878,7 @@ fn put(doc: &mut Value, path: &str, value: Value, replace: bool) -> Result<(), S
 
 fn take(doc: &mut Value, path: &str) -> Result<Value, String> {
     let (parent, last) = split_pointer(path).ok_or(format!("invalid path `{path}`"))?;
-    match doc.pointer_mut(parent) {
+    match doc.at_mut(parent) {
         Some(Value::Object(map)) => map.remove(&last).ok_or(format!("`{path}` does not exist")),
         Some(Value::Array(items)) => {
             let i: usize = last.parse().map_err(|_| format!("`{last}` is not an index"))?;
@@ -888,6 +891,7 @@ fn take(doc: &mut Value, path: &str) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value as json;
 
     #[test]
     fn join_normalises() {

@@ -16,6 +16,7 @@ pub mod pointer;
 mod read;
 pub mod sbom;
 pub mod span;
+pub mod tree;
 pub mod yaml;
 
 pub use detect::DocKind;
@@ -30,3 +31,4 @@ pub mod patch {
 pub use k8s::{Container, ContainerKind, Location, Object, Security, Setting, Workload};
 pub use pointer::At;
 pub use span::{NodeSpan, Pos, SpanIndex};
+pub use tree::{Map, Number, Value};

@@ -5,34 +5,67 @@
 //! Tokens almost never hold `~`, so they are compared in place and only a token with an escape
 //! is unescaped.
 
-use serde_json::Value;
-
-/// Looks a value up by a JSON Pointer.
+/// Looks a value up by a JSON Pointer: in a document tree ([`crate::Value`]) and in a
+/// `serde_json::Value` (a stored record, a report read back).
 pub trait At {
-    /// The value `pointer` names, exactly as [`Value::pointer`] finds it: the empty pointer is
-    /// the value itself, anything else starts with `/`, `~1` stands for `/` and `~0` for `~`,
-    /// and an array index is a decimal number without sign or leading zero.
-    fn at(&self, pointer: &str) -> Option<&Value>;
+    /// The value `pointer` names, exactly as `serde_json::Value::pointer` finds it: the empty
+    /// pointer is the value itself, anything else starts with `/`, `~1` stands for `/` and `~0`
+    /// for `~`, and an array index is a decimal number without sign or leading zero.
+    fn at(&self, pointer: &str) -> Option<&Self>;
+
+    /// The value `pointer` names, to change; the same rules as [`At::at`].
+    fn at_mut(&mut self, pointer: &str) -> Option<&mut Self>;
 }
 
-impl At for Value {
-    fn at(&self, pointer: &str) -> Option<&Value> {
-        if pointer.is_empty() {
-            return Some(self);
+/// Both value types have the same shape and method names; one body serves both.
+macro_rules! at_for {
+    ($value:path) => {
+        impl At for $value {
+            fn at(&self, pointer: &str) -> Option<&Self> {
+                use $value as V;
+                if pointer.is_empty() {
+                    return Some(self);
+                }
+                let mut target = self;
+                for token in tokens(pointer.strip_prefix('/')?) {
+                    target = match target {
+                        V::Object(map) if has_tilde(token) => map.get(&token.replace("~1", "/").replace("~0", "~")),
+                        V::Object(map) => map.get(token),
+                        // An escaped token unescapes to something holding `/` or `~`, never an index.
+                        V::Array(list) => index(token).and_then(|i| list.get(i)),
+                        _ => None,
+                    }?;
+                }
+                Some(target)
+            }
+
+            fn at_mut(&mut self, pointer: &str) -> Option<&mut Self> {
+                use $value as V;
+                if pointer.is_empty() {
+                    return Some(self);
+                }
+                let mut target = self;
+                for token in tokens(pointer.strip_prefix('/')?) {
+                    target = match target {
+                        V::Object(map) => {
+                            if has_tilde(token) {
+                                map.get_mut(&token.replace("~1", "/").replace("~0", "~"))
+                            } else {
+                                map.get_mut(token)
+                            }
+                        }
+                        V::Array(list) => index(token).and_then(|i| list.get_mut(i)),
+                        _ => None,
+                    }?;
+                }
+                Some(target)
+            }
         }
-        let mut target = self;
-        for token in tokens(pointer.strip_prefix('/')?) {
-            target = match target {
-                Value::Object(map) if has_tilde(token) => map.get(&token.replace("~1", "/").replace("~0", "~")),
-                Value::Object(map) => map.get(token),
-                // An escaped token unescapes to something holding `/` or `~`, never an index.
-                Value::Array(list) => index(token).and_then(|i| list.get(i)),
-                _ => None,
-            }?;
-        }
-        Some(target)
-    }
+    };
 }
+
+at_for!(crate::tree::Value);
+at_for!(serde_json::Value);
 
 /// `text` split at each `/`, tokens still escaped. Tokens are a few bytes long: a set of chars
 /// is matched in line, where the single-`char` searcher calls `memchr` for each token and
@@ -66,6 +99,7 @@ mod tests {
             "x/y": 1, "m~n": 2, "~1": 3, "~01": 4, "01": 5,
             "list": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
         });
+        let tree = crate::Value::from(v.clone());
         let pointers = [
             "",
             "/",
@@ -103,6 +137,12 @@ mod tests {
             #[allow(clippy::disallowed_methods, reason = "the lookup this one must agree with")]
             let expected = v.pointer(p);
             assert_eq!(v.at(p), expected, "pointer `{p}`");
+            assert_eq!(tree.at(p).map(crate::Value::to_json).as_ref(), expected, "tree, pointer `{p}`");
+            assert_eq!(
+                tree.clone().at_mut(p).map(|t| t.to_json()).as_ref(),
+                expected,
+                "tree, pointer `{p}`, to change"
+            );
         }
         // The cases above do reach values, so the comparison is not between two `None`s.
         assert_eq!(v.at("/a/b/1/c"), Some(&json!(true)));

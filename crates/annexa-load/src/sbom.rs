@@ -4,7 +4,7 @@
 use crate::detect::DocKind;
 use crate::estate::Document;
 use crate::pointer::At;
-use serde_json::Value;
+use crate::tree::Value;
 
 /// A component an SBOM lists.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

@@ -1,4 +1,4 @@
-//! YAML 1.2 (and so JSON) streams → one `serde_json::Value` per document plus a span index.
+//! YAML 1.2 (and so JSON) streams → one [`Value`] tree per document plus a span index.
 //!
 //! Built straight from saphyr-parser's events, without an intermediate node tree. The events
 //! come from a state machine with an explicit stack, and this builder keeps its own stack too,
@@ -8,8 +8,8 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::span::{NodeSpan, PointerHash, Pos, SpanBuilder, SpanIndex};
+use crate::tree::{MapBuilder, Number, Value};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span};
-use serde_json::{Map, Number, Value};
 
 /// Bounds on what one document may cost.
 #[derive(Clone, Copy, Debug)]
@@ -165,7 +165,7 @@ fn scan_error(e: &ScanError, line_offset: u32) -> (Pos, String) {
 
 enum Frame {
     Map {
-        map: Map<String, Value>,
+        map: MapBuilder,
         pointer: PointerHash,
         anchor: usize,
         key: Option<(String, Pos)>,
@@ -289,7 +289,7 @@ impl Builder {
                 }
                 self.spans.insert_hash(pointer, NodeSpan { key: key_pos, value: at });
                 self.stack.push(if is_map {
-                    Frame::Map { map: Map::new(), pointer, anchor, key: None, merged: Vec::new(), nodes: 1 }
+                    Frame::Map { map: MapBuilder::new(), pointer, anchor, key: None, merged: Vec::new(), nodes: 1 }
                 } else {
                     Frame::Seq { items: Vec::new(), pointer, anchor, nodes: 1 }
                 });
@@ -300,9 +300,9 @@ impl Builder {
                     Some(Frame::Map { mut map, anchor, merged, nodes, .. }) => {
                         // Merge keys (`<<: *base`) never override keys written in the mapping itself.
                         for (k, v) in merged {
-                            map.entry(k).or_insert(v);
+                            map.insert_if_absent(k, v);
                         }
-                        (Value::Object(map), anchor, nodes)
+                        (Value::Object(map.finish()), anchor, nodes)
                     }
                     Some(Frame::Seq { items, anchor, nodes, .. }) => (Value::Array(items), anchor, nodes),
                     Some(Frame::Skip { .. }) | None => return,
@@ -496,7 +496,7 @@ pub(crate) fn number(text: &str) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::value as json;
 
     fn docs(text: &str) -> Parsed {
         parse(text, Limits::default())

@@ -14,7 +14,7 @@ use annexa_load::SpanIndex;
 use annexa_load::fastyaml;
 use annexa_load::yaml::{Limits, Parsed, parse, saphyr_parse};
 use proptest::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::path::{Path, PathBuf};
 
 /// Every entry of a span index, in a stable order. `SpanIndex` keeps its entries private; its
@@ -672,7 +672,8 @@ fn duplicate_keys_warn_and_the_later_value_wins() {
 #[test]
 fn documents_markers_indexes_and_lines() {
     let p = fast("# lead\n---\n---\na: 1\n...\n# between\nb: 2\n--- # next\n\n- x\n---\n");
-    let got: Vec<(usize, u32, Value)> = p.docs.iter().map(|d| (d.index, d.line, d.value.clone())).collect();
+    let got: Vec<(usize, u32, serde_json::Value)> =
+        p.docs.iter().map(|d| (d.index, d.line, d.value.to_json())).collect();
     assert_eq!(got, [(1, 4, json!({"a": 1})), (2, 7, json!({"b": 2})), (3, 10, json!(["x"]))]);
     assert_eq!(p.empty, 2);
     for text in ["", "\n", "# only a comment\n", "...\n"] {

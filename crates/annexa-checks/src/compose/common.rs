@@ -5,13 +5,13 @@ use crate::Resource;
 use annexa_load::detect::DocKind;
 use annexa_load::span::push_token;
 use annexa_load::{Document, Location};
-use serde_json::{Map, Value};
+use annexa_load::{Map, Value};
 
 /// One service of a compose document.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Service<'d> {
     pub(crate) name: &'d str,
-    pub(crate) spec: &'d Map<String, Value>,
+    pub(crate) spec: &'d Map,
     pub(crate) doc: &'d Document,
 }
 

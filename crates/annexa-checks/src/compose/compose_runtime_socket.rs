@@ -4,7 +4,7 @@ use super::common::{Service, interpolate, services};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::Document;
-use serde_json::Value;
+use annexa_load::Value;
 
 check! {
     /// ## What it checks

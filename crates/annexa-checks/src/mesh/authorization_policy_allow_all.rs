@@ -5,7 +5,7 @@ use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
 use annexa_load::Object;
-use serde_json::Value;
+use annexa_load::Value;
 
 /// Whether a list of `from` or `to` items restricts nothing: absent, empty, or made only of
 /// items whose `source`/`operation` is empty.

@@ -5,7 +5,8 @@ use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
 use annexa_load::Object;
-use serde_json::{Value, json};
+use annexa_load::Value;
+use serde_json::json;
 
 /// Whether a host names a service of the cluster, where Istio's own mTLS is the fix.
 fn in_mesh(host: &str) -> bool {

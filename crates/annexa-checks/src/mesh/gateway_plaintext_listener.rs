@@ -5,7 +5,8 @@ use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
 use annexa_load::Object;
-use serde_json::{Value, json};
+use annexa_load::Value;
+use serde_json::json;
 
 /// Istio server protocols that carry HTTP without TLS.
 const PLAINTEXT: [&str; 3] = ["HTTP", "HTTP2", "GRPC"];

@@ -4,7 +4,7 @@
 use crate::context::Cx;
 use annexa_load::At;
 use annexa_load::Object;
-use serde_json::Value;
+use annexa_load::Value;
 
 /// Istio's root namespace: policies there without a selector apply to the whole mesh.
 pub(crate) const ROOT: &str = "istio-system";

@@ -5,8 +5,9 @@ use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
 use annexa_load::Object;
+use annexa_load::Value;
 use annexa_load::span::child;
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn weak(mode: &str) -> Option<&'static str> {
     match mode {

@@ -5,7 +5,7 @@ use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
 use annexa_load::Object;
-use serde_json::Value;
+use annexa_load::Value;
 
 /// Ports whose well-known protocol runs over TLS.
 const TLS_PORTS: [u64; 10] = [443, 465, 636, 853, 993, 995, 5671, 6443, 8443, 9443];

@@ -2,8 +2,8 @@
 
 use crate::context::{Cx, container};
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::Value;
 use annexa_load::{Object, Workload};
-use serde_json::Value;
 
 check! {
     /// ## What it checks

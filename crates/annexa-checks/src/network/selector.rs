@@ -3,8 +3,8 @@
 
 use crate::context::Cx;
 use annexa_load::At;
+use annexa_load::Value;
 use annexa_load::{Object, Workload};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Pod labels, as text.

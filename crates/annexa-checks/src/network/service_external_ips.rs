@@ -4,7 +4,8 @@ use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
 use annexa_load::Object;
-use serde_json::{Value, json};
+use annexa_load::Value;
+use serde_json::json;
 
 check! {
     /// ## What it checks

@@ -5,7 +5,7 @@ use crate::Resource;
 use annexa_load::At;
 use annexa_load::Document;
 use annexa_load::span::child;
-use serde_json::{Map, Value};
+use annexa_load::{Map, Value};
 
 /// The HTTP methods an OpenAPI path item can hold operations for.
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -20,7 +20,7 @@ pub(crate) struct Operation<'a> {
     /// `/paths/~1refunds/post`.
     pub(crate) pointer: String,
     /// The operation object.
-    pub(crate) value: &'a Map<String, Value>,
+    pub(crate) value: &'a Map,
 }
 
 /// Every operation under `paths`, in the order they are written.

@@ -3,8 +3,8 @@
 use super::common::{head_pointer, operations, resource};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::Value;
 use annexa_load::{DocKind, Document};
-use serde_json::Value;
 
 check! {
     /// ## What it checks

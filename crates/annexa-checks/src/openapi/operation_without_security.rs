@@ -5,7 +5,7 @@ use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::span::child;
 use annexa_load::{DocKind, Document};
-use serde_json::Value;
+use annexa_load::{Map, Value};
 
 check! {
     /// ## What it checks
@@ -76,7 +76,7 @@ fn operational(path: &str) -> bool {
 
 /// A requirement list that allows anonymous calls: empty, or holding the empty requirement.
 fn anonymous(list: &[Value]) -> bool {
-    list.is_empty() || list.iter().any(|r| r.as_object().is_some_and(serde_json::Map::is_empty))
+    list.is_empty() || list.iter().any(|r| r.as_object().is_some_and(Map::is_empty))
 }
 
 impl Check for OperationWithoutSecurity {

@@ -4,9 +4,9 @@ use super::common::{operations, resource};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
+use annexa_load::Value;
 use annexa_load::span::child;
 use annexa_load::{DocKind, Document};
-use serde_json::Value;
 
 check! {
     /// ## What it checks

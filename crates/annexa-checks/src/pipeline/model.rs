@@ -6,7 +6,7 @@
 use crate::Resource;
 use annexa_load::span::child;
 use annexa_load::{DocKind, Document, Location};
-use serde_json::{Map, Value};
+use annexa_load::{Map, Value};
 
 /// Which CI system a pipeline is written for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub(crate) struct Job {
 pub(crate) enum Act<'a> {
     /// `uses: owner/repo@ref` (or a reusable workflow): the action's name in lowercase without
     /// its ref, and its `with` inputs.
-    Action { name: String, with: Option<&'a Map<String, Value>> },
+    Action { name: String, with: Option<&'a Map> },
     /// A shell script (`run:`, `script:` item).
     Script(String),
     /// A GitLab `include` (template, component, project or remote file), lowercased.
@@ -99,13 +99,13 @@ impl<'a> Pipeline<'a> {
     }
 
     /// Jobs sorted by where they are written (the value's keys come back sorted by name).
-    fn ordered<'m>(&self, jobs: &'m Map<String, Value>, base: &str) -> Vec<(&'m String, &'m Value, String)> {
+    fn ordered<'m>(&self, jobs: &'m Map, base: &str) -> Vec<(&'m String, &'m Value, String)> {
         let mut list: Vec<(&String, &Value, String)> = jobs.iter().map(|(k, v)| (k, v, child(base, k))).collect();
         list.sort_by_key(|(_, _, p)| self.line(p));
         list
     }
 
-    fn read_github(&mut self, root: &'a Map<String, Value>) {
+    fn read_github(&mut self, root: &'a Map) {
         let Some(jobs) = root.get("jobs").and_then(Value::as_object) else { return };
         for (name, job, pointer) in self.ordered(jobs, "/jobs") {
             let index = self.jobs.len();
@@ -135,7 +135,7 @@ impl<'a> Pipeline<'a> {
         }
     }
 
-    fn push_uses(&mut self, job: usize, pointer: String, uses: &str, with: Option<&'a Map<String, Value>>) {
+    fn push_uses(&mut self, job: usize, pointer: String, uses: &str, with: Option<&'a Map>) {
         let uses = uses.trim();
         if let Some(image) = uses.strip_prefix("docker://") {
             // A container action: the image's entrypoint runs with `with.args`.
@@ -147,7 +147,7 @@ impl<'a> Pipeline<'a> {
         self.steps.push(Step { job: Some(job), pointer, act: Act::Action { name, with } });
     }
 
-    fn read_gitlab(&mut self, root: &'a Map<String, Value>) {
+    fn read_gitlab(&mut self, root: &'a Map) {
         let base = String::new();
         for (name, job, pointer) in self.ordered(root, &base) {
             if name == "include" {
@@ -160,7 +160,7 @@ impl<'a> Pipeline<'a> {
             let Some(job) = job.as_object() else { continue };
             let is_job = ["script", "before_script", "after_script", "trigger", "extends", "stage", "image"]
                 .iter()
-                .any(|k| job.contains_key(*k));
+                .any(|k| job.contains_key(k));
             if !is_job {
                 continue;
             }
@@ -202,7 +202,7 @@ impl<'a> Pipeline<'a> {
                 Value::String(s) => s.clone(),
                 Value::Object(m) => ["template", "component", "project", "remote", "local", "file"]
                     .iter()
-                    .filter_map(|k| m.get(*k))
+                    .filter_map(|k| m.get(k))
                     .flat_map(|v| match v {
                         Value::String(s) => vec![s.clone()],
                         Value::Array(a) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
@@ -380,7 +380,7 @@ fn script_has_word<F: Fn(&str) -> bool>(script: &str, f: F) -> bool {
 }
 
 /// A `with` input as lowercase text (booleans and numbers included).
-pub(crate) fn input(with: Option<&Map<String, Value>>, key: &str) -> Option<String> {
+pub(crate) fn input(with: Option<&Map>, key: &str) -> Option<String> {
     match with?.get(key)? {
         Value::String(s) => Some(s.trim().to_ascii_lowercase()),
         Value::Bool(b) => Some(b.to_string()),

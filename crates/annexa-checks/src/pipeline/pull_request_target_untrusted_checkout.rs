@@ -5,8 +5,8 @@ use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
 use annexa_load::Document;
+use annexa_load::Value;
 use annexa_load::span::child;
-use serde_json::Value;
 
 check! {
     /// ## What it checks

@@ -6,7 +6,7 @@ use crate::secrets::detect::is_secret_name;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
 use annexa_load::Document;
-use serde_json::Value;
+use annexa_load::Value;
 use std::collections::BTreeSet;
 
 check! {

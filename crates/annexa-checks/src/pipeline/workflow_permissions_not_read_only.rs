@@ -4,8 +4,9 @@ use super::model::{Flavor, Pipeline};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::Document;
+use annexa_load::Value;
 use annexa_load::span::child;
-use serde_json::{Value, json};
+use serde_json::json;
 
 check! {
     /// ## What it checks

@@ -4,7 +4,7 @@ use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
 use annexa_load::Object;
-use serde_json::Value;
+use annexa_load::Value;
 
 check! {
     /// ## What it checks

@@ -5,7 +5,7 @@
 use crate::context::{Cx, pod};
 use annexa_load::At;
 use annexa_load::{Container, ContainerKind, Object, Workload};
-use serde_json::{Map, Value};
+use annexa_load::{Map, Value};
 
 /// `container `app``, `init container `migrate`` or `ephemeral container `debug``.
 pub(crate) fn describe(c: &Container) -> String {
@@ -57,7 +57,7 @@ impl Amount {
 }
 
 /// `resources.<amount>.<resource>` of a mapping that has `resources` (a container or a pod).
-fn amount(m: &Map<String, Value>, amount: Amount, resource: &str) -> bool {
+fn amount(m: &Map, amount: Amount, resource: &str) -> bool {
     written(m.get("resources").and_then(|r| r.get(amount.field())).and_then(|a| a.get(resource)))
 }
 
@@ -66,7 +66,7 @@ fn amount(m: &Map<String, Value>, amount: Amount, resource: &str) -> bool {
 /// else the `min`.
 #[derive(Debug, Default)]
 pub(crate) struct LimitDefaults {
-    ranges: Vec<Map<String, Value>>,
+    ranges: Vec<Map>,
 }
 
 impl LimitDefaults {
@@ -89,7 +89,7 @@ impl LimitDefaults {
             Amount::Limit => &["default", "max"],
             Amount::Request => &["defaultRequest", "default", "max", "min"],
         };
-        self.ranges.iter().any(|item| fields.iter().any(|f| written(item.get(*f).and_then(|m| m.get(resource)))))
+        self.ranges.iter().any(|item| fields.iter().any(|f| written(item.get(f).and_then(|m| m.get(resource)))))
     }
 }
 
@@ -109,9 +109,7 @@ pub(crate) fn missing_resource(
         return None;
     }
     let own = crate::context::container(o, c)?;
-    let set = |m: &Map<String, Value>| {
-        amount(m, which, resource) || which == Amount::Request && amount(m, Amount::Limit, resource)
-    };
+    let set = |m: &Map| amount(m, which, resource) || which == Amount::Request && amount(m, Amount::Limit, resource);
     if set(own) || pod(o, w).is_some_and(set) || defaults.gives(which, resource) {
         return None;
     }

@@ -3,7 +3,7 @@
 
 use annexa_load::Object;
 use annexa_load::span::child;
-use serde_json::{Map, Value};
+use annexa_load::{Map, Value};
 
 /// Whether the object is an RBAC object of `rbac.authorization.k8s.io` of one of `kinds`.
 pub(crate) fn is_rbac(o: &Object, kinds: &[&str]) -> bool {
@@ -24,7 +24,7 @@ pub(crate) struct Rule<'a> {
     pub(crate) index: usize,
     /// Its pointer, relative to the object.
     pub(crate) pointer: String,
-    map: &'a Map<String, Value>,
+    map: &'a Map,
 }
 
 impl<'a> Rule<'a> {

@@ -3,9 +3,9 @@
 use super::detect::named;
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Resource, Target, check};
+use annexa_load::Value;
 use annexa_load::span::child;
 use annexa_load::{DocKind, Document};
-use serde_json::Value;
 
 check! {
     /// ## What it checks

@@ -4,8 +4,8 @@ use super::detect::{base64_decode, in_text, is_secret_file, named};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::Object;
+use annexa_load::Value;
 use annexa_load::span::child;
-use serde_json::Value;
 
 check! {
     /// ## What it checks

@@ -3,9 +3,9 @@
 use super::detect::named;
 use crate::context::{Cx, container};
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::Value;
 use annexa_load::span::child;
 use annexa_load::{Object, Workload};
-use serde_json::Value;
 
 check! {
     /// ## What it checks

@@ -5,9 +5,9 @@ use crate::context::Cx;
 use crate::pipeline::model::{Act, Flavor, Pipeline, text_line};
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
+use annexa_load::Value;
 use annexa_load::span::child;
 use annexa_load::{Document, Location};
-use serde_json::Value;
 
 check! {
     /// ## What it checks

@@ -4,9 +4,10 @@ use super::support::{Hit, report, scope};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
+use annexa_load::Value;
 use annexa_load::span::child;
 use annexa_load::{Object, Workload};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// The legacy per-container annotation.
 const ANNOTATION: &str = "container.apparmor.security.beta.kubernetes.io/";

@@ -4,9 +4,10 @@ use super::support::capability;
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
+use annexa_load::Value;
 use annexa_load::span::child;
 use annexa_load::{Object, Workload};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// The capabilities the Pod Security Standards' Baseline profile lets a container add: those
 /// container runtimes grant by default anyway.

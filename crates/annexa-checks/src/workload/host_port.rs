@@ -2,9 +2,10 @@
 
 use crate::context::{Cx, container};
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::Value;
 use annexa_load::span::child;
 use annexa_load::{Object, Workload};
-use serde_json::{Value, json};
+use serde_json::json;
 
 check! {
     /// ## What it checks

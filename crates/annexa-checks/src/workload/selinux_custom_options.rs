@@ -3,9 +3,9 @@
 use super::support::{Hit, report, scope};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::Value;
 use annexa_load::span::child;
 use annexa_load::{Object, Workload};
-use serde_json::Value;
 
 /// The SELinux types the Pod Security Standards' Baseline profile allows: the container
 /// policy's own confined types.

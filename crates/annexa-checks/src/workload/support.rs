@@ -6,7 +6,7 @@ use crate::{CheckMeta, Findings};
 use annexa_load::k8s::as_bool;
 use annexa_load::span::child;
 use annexa_load::{Container, Object, Setting, Workload};
-use serde_json::{Map, Value};
+use annexa_load::{Map, Value};
 
 /// Whether the pod declares it runs on Windows (`spec.os.name: windows`), where Linux-only
 /// settings (capabilities, seccomp, `runAsUser`, `readOnlyRootFilesystem`...) cannot be set.
@@ -20,7 +20,7 @@ pub(super) fn pod_flag_at(o: &Object, w: &Workload, field: &str) -> Option<Strin
 }
 
 /// The pod's volumes with their pointers.
-pub(super) fn volumes<'o>(o: &'o Object, w: &Workload) -> Vec<(String, &'o Map<String, Value>)> {
+pub(super) fn volumes<'o>(o: &'o Object, w: &Workload) -> Vec<(String, &'o Map)> {
     let list = child(&w.pod, "volumes");
     pod(o, w)
         .and_then(|p| p.get("volumes"))
@@ -35,7 +35,7 @@ pub(super) fn volumes<'o>(o: &'o Object, w: &Workload) -> Vec<(String, &'o Map<S
 }
 
 /// A volume's name.
-pub(super) fn volume_name(v: &Map<String, Value>) -> &str {
+pub(super) fn volume_name(v: &Map) -> &str {
     v.get("name").and_then(Value::as_str).unwrap_or_default()
 }
 
@@ -74,7 +74,7 @@ pub(super) struct Hit {
     container: String,
     before: String,
     after: String,
-    fix: Option<(String, Value)>,
+    fix: Option<(String, serde_json::Value)>,
 }
 
 impl Hit {
@@ -90,7 +90,7 @@ impl Hit {
     }
 
     /// Sets `value` at `pointer` to fix it.
-    pub(super) fn fix(mut self, pointer: impl Into<String>, value: Value) -> Hit {
+    pub(super) fn fix(mut self, pointer: impl Into<String>, value: serde_json::Value) -> Hit {
         self.fix = Some((pointer.into(), value));
         self
     }

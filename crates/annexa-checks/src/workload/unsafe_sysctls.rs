@@ -2,9 +2,9 @@
 
 use crate::context::{Cx, pod};
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::Value;
 use annexa_load::span::child;
 use annexa_load::{Object, Workload};
-use serde_json::Value;
 
 /// The sysctls Kubernetes considers namespaced and isolated from other pods on the node.
 const SAFE: [&str; 10] = [

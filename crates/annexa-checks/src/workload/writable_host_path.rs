@@ -3,10 +3,11 @@
 use super::support::{volume_name, volumes};
 use crate::context::{Cx, container};
 use crate::{Check, CheckMeta, Findings, Target, check};
+use annexa_load::Value;
 use annexa_load::k8s::as_bool;
 use annexa_load::span::child;
 use annexa_load::{Object, Workload};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::BTreeMap;
 
 check! {
