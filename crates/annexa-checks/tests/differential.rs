@@ -85,11 +85,6 @@ const BELOW_THRESHOLD: &[(&str, &str)] = &[
          image with an invalid digest",
     ),
     (
-        "K8S-0039+RBAC-0005",
-        "Kubescape C-0189 judges other objects (the default ServiceAccount's automount setting, \
-         namespaces without their own ServiceAccount); annexa judges pods and bindings",
-    ),
-    (
         "NET-0001",
         "Kubescape C-0206 reports namespaces that hold no pod (2 cases); C-0030 reports a \
          hostNetwork pod, which NetworkPolicies do not govern",
