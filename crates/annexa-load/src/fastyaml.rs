@@ -727,12 +727,14 @@ impl<'a> Reader<'a> {
     /// Adds an entry to a mapping. A duplicate key is reported (the later value wins) among the
     /// warnings where saphyr's path puts it: at `warning`, before those about the value.
     fn insert(&mut self, map: &mut MapBuilder, key: Cow<'a, str>, value: Value, at: Pos, warning: usize) {
-        if map.contains_key(&key) {
-            let message = format!("duplicate key `{key}`: the later value is used");
-            let warning = warning.min(self.warnings.len());
-            self.warnings.insert(warning, Diagnostic::error(Code::YamlDuplicateKey, at, message));
+        match map.replace(&key, value) {
+            Ok(_) => {
+                let message = format!("duplicate key `{key}`: the later value is used");
+                let warning = warning.min(self.warnings.len());
+                self.warnings.insert(warning, Diagnostic::error(Code::YamlDuplicateKey, at, message));
+            }
+            Err(value) => map.push_new(key.into_owned(), value),
         }
-        map.insert(key.into_owned(), value);
     }
 
     /// Records a scalar's span and counts it.

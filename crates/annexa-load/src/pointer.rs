@@ -5,6 +5,8 @@
 //! Tokens almost never hold `~`, so they are compared in place and only a token with an escape
 //! is unescaped.
 
+use std::borrow::Cow;
+
 /// Looks a value up by a JSON Pointer: in a document tree ([`crate::Value`]) and in a
 /// `serde_json::Value` (a stored record, a report read back).
 pub trait At {
@@ -29,8 +31,7 @@ macro_rules! at_for {
                 let mut target = self;
                 for token in tokens(pointer.strip_prefix('/')?) {
                     target = match target {
-                        V::Object(map) if has_tilde(token) => map.get(&token.replace("~1", "/").replace("~0", "~")),
-                        V::Object(map) => map.get(token),
+                        V::Object(map) => map.get(&*unescape(token)),
                         // An escaped token unescapes to something holding `/` or `~`, never an index.
                         V::Array(list) => index(token).and_then(|i| list.get(i)),
                         _ => None,
@@ -47,13 +48,7 @@ macro_rules! at_for {
                 let mut target = self;
                 for token in tokens(pointer.strip_prefix('/')?) {
                     target = match target {
-                        V::Object(map) => {
-                            if has_tilde(token) {
-                                map.get_mut(&token.replace("~1", "/").replace("~0", "~"))
-                            } else {
-                                map.get_mut(token)
-                            }
-                        }
+                        V::Object(map) => map.get_mut(&*unescape(token)),
                         V::Array(list) => index(token).and_then(|i| list.get_mut(i)),
                         _ => None,
                     }?;
@@ -72,6 +67,11 @@ at_for!(serde_json::Value);
 /// costs more than the search.
 pub(crate) fn tokens(text: &str) -> impl Iterator<Item = &str> {
     text.split(['/'])
+}
+
+/// A token as the key it names: borrowed unless it holds an escape, which is rare.
+fn unescape(token: &str) -> Cow<'_, str> {
+    if has_tilde(token) { Cow::Owned(token.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(token) }
 }
 
 /// Whether a token holds an escape.

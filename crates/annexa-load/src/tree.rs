@@ -204,9 +204,26 @@ impl MapBuilder {
 
     /// Adds an entry; a repeated key replaces the value and returns the earlier one.
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        if let Some(i) = self.position(&key) {
-            return self.entries.get_mut(i).map(|(_, v)| std::mem::replace(v, value));
+        match self.replace(&key, value) {
+            Ok(earlier) => Some(earlier),
+            Err(value) => {
+                self.push_new(key, value);
+                None
+            }
         }
+    }
+
+    /// Replaces the value of a key already read and returns the earlier one; hands `value`
+    /// back when the key is new, so that a parser looks a key up once.
+    pub fn replace(&mut self, key: &str, value: Value) -> Result<Value, Value> {
+        match self.position(key).and_then(|i| self.entries.get_mut(i)) {
+            Some((_, v)) => Ok(std::mem::replace(v, value)),
+            None => Err(value),
+        }
+    }
+
+    /// Adds an entry whose key [`MapBuilder::replace`] has just found new.
+    pub(crate) fn push_new(&mut self, key: String, value: Value) {
         if let Some(index) = &mut self.index {
             index.insert(key.clone(), self.entries.len());
         } else if self.entries.len() == SCAN_LIMIT {
@@ -216,7 +233,6 @@ impl MapBuilder {
             self.index = Some(index);
         }
         self.entries.push((key, value));
-        None
     }
 
     /// Adds an entry unless the key has been read (merge keys never override written ones).
