@@ -21,7 +21,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    // The command runs on a worker of the pool its parallel parts use, not beside it: on two
+    // cores a third thread doing the serial parts competes with the workers while they spin
+    // down between parallel parts (a scan of 1,000 resources took about 0.9 ms longer). Workers get
+    // the main thread's 8 MiB stack, so that nothing that ran on the main thread has less.
+    let outcome = match rayon::ThreadPoolBuilder::new().stack_size(8 << 20).build() {
+        Ok(pool) => pool.install(|| run(cli)),
+        Err(_) => run(cli),
+    };
+    match outcome {
         Ok((text, code)) => match print(&text) {
             ExitCode::SUCCESS => code,
             failure => failure,

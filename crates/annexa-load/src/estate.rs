@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// How to read.
 #[derive(Clone, Copy, Debug)]
@@ -318,6 +318,12 @@ fn helm_charts(names: &[&str]) -> Vec<String> {
 }
 
 /// Walks a path, .gitignore-aware, following symlinks (loops are reported, not followed).
+///
+/// The walk runs on the calling thread. `ignore`'s parallel walker starts threads of its own
+/// and, as the walk ends, polls for work in 1 ms sleeps: on a repository of a thousand
+/// resources that cost more than the whole walk does on one thread (0.8 ms against 1.8 ms),
+/// while on ten thousand the two take the same time. Reading and parsing, which is where the
+/// time goes, run on every core afterwards.
 fn walk(root: &Path, files: &mut Vec<(Arc<str>, Option<PathBuf>)>, diags: &mut Vec<Diagnostic>) {
     if root.is_file() {
         files.push((display(root), Some(root.to_path_buf())));
@@ -330,37 +336,23 @@ fn walk(root: &Path, files: &mut Vec<(Arc<str>, Option<PathBuf>)>, diags: &mut V
         );
         return;
     }
-    let found = Mutex::new(Vec::new());
-    let problems = Mutex::new(Vec::new());
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .follow_links(true)
         .require_git(false)
         .filter_entry(|e| e.file_name() != ".git")
-        .build_parallel();
-    walker.run(|| {
-        Box::new(|entry| {
-            match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                    if let Ok(mut f) = found.lock() {
-                        f.push(e.into_path());
-                    }
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    if let Ok(mut p) = problems.lock() {
-                        p.push(err.to_string());
-                    }
-                }
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                let path = e.into_path();
+                files.push((display(&path), Some(path)));
             }
-            ignore::WalkState::Continue
-        })
-    });
-    for path in found.into_inner().unwrap_or_default() {
-        files.push((display(&path), Some(path)));
-    }
-    for problem in problems.into_inner().unwrap_or_default() {
-        diags.push(Diagnostic::warning(Code::Walk, Pos { line: 1, col: 1 }, problem).in_file(&display(root)));
+            Ok(_) => {}
+            Err(err) => diags.push(
+                Diagnostic::warning(Code::Walk, Pos { line: 1, col: 1 }, err.to_string()).in_file(&display(root)),
+            ),
+        }
     }
 }
 
@@ -374,7 +366,13 @@ pub(crate) fn read(name: &str, path: Option<&Path>, options: &Options) -> Result
     let first = Pos { line: 1, col: 1 };
     let bytes = match path {
         Some(p) => {
-            let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+            // One open, and the size from the open file: a path lookup per file less than
+            // `metadata` then `fs::read`, which on a large estate is a syscall per file.
+            let unreadable = |e: std::io::Error| {
+                ("unreadable".to_owned(), Diagnostic::error(Code::Io, first, format!("cannot read: {e}")).in_file(name))
+            };
+            let mut file = std::fs::File::open(p).map_err(unreadable)?;
+            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
             if size > options.max_file_size {
                 let d = Diagnostic::warning(
                     Code::TooLarge,
@@ -385,9 +383,9 @@ pub(crate) fn read(name: &str, path: Option<&Path>, options: &Options) -> Result
                 .in_file(name);
                 return Err(("over the size limit".to_owned(), d));
             }
-            std::fs::read(p).map_err(|e| {
-                ("unreadable".to_owned(), Diagnostic::error(Code::Io, first, format!("cannot read: {e}")).in_file(name))
-            })?
+            let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+            file.read_to_end(&mut bytes).map_err(unreadable)?;
+            bytes
         }
         None => {
             let mut buf = Vec::new();

@@ -10,7 +10,7 @@ use annexa_checks::{Check, CheckMeta, Finding, Fix, Resource};
 use annexa_load::{Diagnostic, Estate, Location, Stats};
 use annexa_model::{AnnexA, Severity};
 use jiff::civil::Date;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -356,25 +356,32 @@ fn summarise(
     for f in &open {
         *by_severity.entry(f.severity).or_insert(0) += 1;
     }
+    // One pass over the findings, not one per control: a large scan has a hundred thousand
+    // findings and the catalogue gives evidence for dozens of controls.
+    let mut hits: HashMap<AnnexA, (usize, BTreeSet<&'static str>)> = HashMap::new();
+    for f in &open {
+        for control in f.meta.controls {
+            let (count, failing) = hits.entry(*control).or_default();
+            *count += 1;
+            failing.insert(f.check);
+        }
+    }
     let mut controls: Vec<ControlSummary> = Vec::new();
     for control in AnnexA::ALL {
-        let run: Vec<&&CheckMeta> = checks
+        let run = checks
             .iter()
             .filter(|c| c.controls.contains(&control) && c.id != annexa_checks::EXEMPTION_EXPIRED.id)
-            .collect();
-        if run.is_empty() {
+            .count();
+        if run == 0 {
             continue;
         }
-        let hits: Vec<&&FindingView> = open.iter().filter(|f| f.meta.controls.contains(&control)).collect();
-        let mut failing: Vec<&'static str> = hits.iter().map(|f| f.check).collect();
-        failing.sort_unstable();
-        failing.dedup();
+        let (findings, failing) = hits.remove(&control).unwrap_or_default();
         controls.push(ControlSummary {
             control: control.to_string(),
             title: control.title(),
-            checks_run: run.len(),
-            findings: hits.len(),
-            failing_checks: failing,
+            checks_run: run,
+            findings,
+            failing_checks: failing.into_iter().collect(),
         });
     }
     let failed = fail_on.is_some_and(|threshold| open.iter().any(|f| f.severity >= threshold));
