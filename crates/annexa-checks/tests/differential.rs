@@ -80,19 +80,15 @@ const BELOW_THRESHOLD: &[(&str, &str)] = &[
     ),
     (
         "K8S-0036",
-        "Polaris pullPolicyNotAlways ignores that Kubernetes defaults imagePullPolicy to Always \
-         for :latest and untagged images; Checkov accepts the default policy (IfNotPresent) of an \
-         image with an invalid digest",
-    ),
-    (
-        "NET-0001",
-        "Kubescape C-0206 reports namespaces that hold no pod (2 cases); C-0030 reports a \
-         hostNetwork pod, which NetworkPolicies do not govern",
+        "Checkov CKV_K8S_15 passes an absent imagePullPolicy on latest and untagged images (2 \
+         cases), which Kubernetes defaults once, at creation, from the tag it has then; it also \
+         passes an image with an invalid digest (sha256:12345678) on the default policy",
     ),
     (
         "NET-0002",
-        "Kubescape C-0299 judges a policy whose namespace has no workload in the input; annexa \
-         judges a policy only against the workloads it has read",
+        "Kubescape C-0299 judges a policy given alone, with no workload in the input; annexa \
+         judges a policy against the workloads of its namespace, or of another namespace when \
+         it selects an unprotected one there",
     ),
     (
         "RBAC-0004",

@@ -1,6 +1,7 @@
 //! Network checks: NetworkPolicy coverage, exposure through Services and Ingress.
 
 mod ingress_without_tls;
+mod namespace_without_network_policy;
 mod network_policy_selects_nothing;
 mod plaintext_external_url;
 mod pod_without_network_policy;
@@ -9,6 +10,7 @@ mod service_external_ips;
 mod service_node_port_or_load_balancer;
 
 pub use ingress_without_tls::IngressWithoutTls;
+pub use namespace_without_network_policy::NamespaceWithoutNetworkPolicy;
 pub use network_policy_selects_nothing::NetworkPolicySelectsNothing;
 pub use plaintext_external_url::PlaintextExternalUrl;
 pub use pod_without_network_policy::PodWithoutNetworkPolicy;
@@ -25,4 +27,5 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &ServiceExternalIps,
     &IngressWithoutTls,
     &PlaintextExternalUrl,
+    &NamespaceWithoutNetworkPolicy,
 ];

@@ -1,6 +1,6 @@
 //! NetworkPolicies whose pod selector matches no workload.
 
-use super::selector::{is_k8s_policy, namespace_phrase, plain, selects};
+use super::selector::{Labels, covered, is_k8s_policy, namespace_phrase, plain, pod_labels, selects};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
@@ -9,9 +9,13 @@ use annexa_load::Object;
 check! {
     /// ## What it checks
     /// Kubernetes NetworkPolicies whose `spec.podSelector` matches the pod labels of no
-    /// workload in the policy's namespace. The check only runs for namespaces that hold
-    /// workloads in the estate, so a policy shipped without its workloads stays silent. An
-    /// empty `podSelector: {}` selects every pod and never fires.
+    /// workload in the policy's namespace. When the estate holds workloads of that
+    /// namespace, a policy that selects none of them is reported. When it holds none, the
+    /// namespace's workloads may be defined elsewhere, so the policy is reported only if it
+    /// selects the pods of a workload in another namespace that no policy protects: it was
+    /// most likely written for that workload and put in the wrong namespace, where it
+    /// cannot apply. An empty `podSelector: {}`, or any selector that also selects pods with
+    /// no labels, never fires.
     ///
     /// ## Why it matters
     /// A policy that selects nothing protects nothing, yet reads as if it did: usually the
@@ -44,20 +48,45 @@ impl Check for NetworkPolicySelectsNothing {
     }
 
     fn object(&self, cx: &Cx<'_>, o: &Object, out: &mut Findings) {
-        if !is_k8s_policy(o) || !cx.workload_namespaces.contains(&o.namespace) {
+        if !is_k8s_policy(o) {
             return;
         }
         let selector = o.value.at("/spec/podSelector");
-        let selected = cx.pod_labels_in(o.namespace.as_deref()).iter().any(|labels| selects(selector, labels, plain));
-        if selected {
+        let namespace = o.namespace.as_deref();
+        let at = if selector.is_some() { "/spec/podSelector" } else { "/metadata/name" };
+        if cx.workload_namespaces.contains(&o.namespace) {
+            let selected = cx.pod_labels_in(namespace).iter().any(|labels| selects(selector, labels, plain));
+            if !selected {
+                let message = format!("`podSelector` matches no workload in {}", namespace_phrase(namespace));
+                out.object(&Self::META, o, at, message);
+            }
             return;
         }
-        let at = if selector.is_some() { "/spec/podSelector" } else { "/metadata/name" };
-        out.object(
-            &Self::META,
-            o,
-            at,
-            format!("`podSelector` matches no workload in {}", namespace_phrase(o.namespace.as_deref())),
-        );
+        // A selector that also takes unlabelled pods says nothing about which workload it was
+        // written for.
+        if selects(selector, &Labels::new(), plain) {
+            return;
+        }
+        let elsewhere = cx.estate.workloads.iter().find_map(|w| {
+            let target = cx.estate.objects.get(w.object)?;
+            let labels = pod_labels(target, w);
+            let other = target.namespace.as_deref();
+            (other != namespace && selects(selector, &labels, plain) && !covered(cx, other, &labels)).then_some(target)
+        });
+        if let Some(target) = elsewhere {
+            out.object(
+                &Self::META,
+                o,
+                at,
+                format!(
+                    "`podSelector` matches no workload in {}, but it matches {} `{}` in {}, which no policy selects: \
+                     a NetworkPolicy applies only to pods of its own namespace",
+                    namespace_phrase(namespace),
+                    target.kind,
+                    target.name,
+                    namespace_phrase(target.namespace.as_deref())
+                ),
+            );
+        }
     }
 }

@@ -14,7 +14,9 @@ check! {
     /// `DoesNotExist`) must all hold. Cilium policies (`endpointSelector`, namespaced and
     /// clusterwide) and Calico policies (`selector`, namespaced and global) count too; a
     /// Calico expression annexa cannot evaluate is taken to select the pod. Pods on the host
-    /// network are skipped, as no network policy applies to them. Objects without
+    /// network are judged like the others, and their finding says they share the node's
+    /// network, whose traffic most network plugins cannot tell apart from theirs (K8S-0009
+    /// reports the host network itself). Objects without
     /// `metadata.namespace` are compared with policies without one, as they land in the same
     /// namespace when applied together.
     ///
@@ -43,7 +45,7 @@ check! {
     target: Target::Workload,
     controls: [A8_20, A8_22],
     strategies: [MsSs13],
-    aliases: ["C-0260", "C-0030", "C-0206", "CKV2_K8S_6", "require-netpol", "add-network-policy", "pod-networkpolicy", "non-isolated-pod"],
+    aliases: ["C-0260", "C-0030", "CKV2_K8S_6", "require-netpol", "add-network-policy", "pod-networkpolicy", "non-isolated-pod"],
 }
 
 impl Check for PodWithoutNetworkPolicy {
@@ -52,19 +54,25 @@ impl Check for PodWithoutNetworkPolicy {
     }
 
     fn workload(&self, cx: &Cx<'_>, o: &Object, w: &Workload, out: &mut Findings) {
-        if pod_flag(o, w, "hostNetwork") {
-            return;
-        }
         let namespace = o.namespace.as_deref();
         let labels = pod_labels(o, w);
         if covered(cx, namespace, &labels) {
             return;
         }
+        let host = if pod_flag(o, w, "hostNetwork") {
+            "; they share the node's network, where most network plugins apply no policy at all"
+        } else {
+            ""
+        };
         out.object(
             &Self::META,
             o,
             "/metadata/name",
-            format!("no network policy in {} selects these pods ({})", namespace_phrase(namespace), describe(&labels)),
+            format!(
+                "no network policy in {} selects these pods ({}){host}",
+                namespace_phrase(namespace),
+                describe(&labels)
+            ),
         );
     }
 }

@@ -9,14 +9,12 @@ use serde_json::json;
 
 check! {
     /// ## What it checks
-    /// Containers, init containers and ephemeral containers whose effective `imagePullPolicy`
-    /// is not `Always`. The effective value is the one Kubernetes ends up with: when the field
-    /// is absent, Kubernetes defaults it to `Always` for an image tagged `latest` or carrying
-    /// neither tag nor digest, and to `IfNotPresent` for everything else. So an absent field
-    /// is reported only for images with another tag or a digest; `IfNotPresent` and `Never`
-    /// are always reported. (An untagged image is reported by K8S-0034 instead.) When the
-    /// field is absent and the image holds an unrendered template placeholder, the default
-    /// cannot be known and the container is skipped.
+    /// Containers, init containers and ephemeral containers that do not set
+    /// `imagePullPolicy: Always`: `IfNotPresent`, `Never`, or no policy at all. An absent
+    /// field is reported whatever the image. Kubernetes fills it in when the object is first
+    /// created, from the tag the image has then (`Always` for `latest` or no tag,
+    /// `IfNotPresent` otherwise), and keeps that value when the image is changed later, so a
+    /// manifest that relies on the default cannot tell which policy its pods run with.
     ///
     /// ## Why it matters
     /// With `IfNotPresent` a node reuses whatever image it has cached under that name. Any pod
@@ -27,13 +25,13 @@ check! {
     /// a digest-pinned image this costs little, because unchanged layers are not downloaded.
     ///
     /// ## Remediation
-    /// Set `imagePullPolicy: Always` on each container. Cluster-wide, the `AlwaysPullImages`
+    /// Set `imagePullPolicy: Always` on each container, even for a `latest` image. Cluster-wide, the `AlwaysPullImages`
     /// admission plugin enforces the same. If a workload must start while the registry is
     /// unreachable, pin its image by digest and record an exemption in `annexa.toml`.
     ///
     /// ## References
-    /// Kubernetes documentation: Images (image pull policy and its defaults); admission
-    /// controller `AlwaysPullImages`.
+    /// Kubernetes documentation: Images (image pull policy, its defaults and when they are
+    /// set); admission controller `AlwaysPullImages`.
     pub struct ImagePullPolicyNotAlways;
     id: "K8S-0036",
     slug: "image-pull-policy-not-always",
@@ -52,6 +50,7 @@ impl Check for ImagePullPolicyNotAlways {
 
     fn workload(&self, _cx: &Cx<'_>, o: &Object, w: &Workload, out: &mut Findings) {
         for c in &w.containers {
+            let Some(image) = c.image.as_deref() else { continue };
             let Some(own) = container(o, c) else { continue };
             let field = format!("{}/imagePullPolicy", c.pointer);
             match own.get("imagePullPolicy").filter(|v| !v.is_null()) {
@@ -63,22 +62,24 @@ impl Check for ImagePullPolicyNotAlways {
                         .fix(field.clone(), json!("Always"));
                 }
                 None => {
-                    let Some(image) = c.image.as_deref() else { continue };
-                    let Some(r) = ImageRef::parse(image) else { continue };
-                    if r.effective_tag() == Some("latest") {
-                        continue;
-                    }
-                    out.object(
-                        &Self::META,
-                        o,
-                        &c.pointer,
-                        format!(
+                    let message = match ImageRef::parse(image).map(|r| r.effective_tag()) {
+                        Some(Some("latest")) => format!(
+                            "{} sets no `imagePullPolicy`: Kubernetes picks `Always` for image `{image}` from its tag \
+                             when the object is created, and keeps it if the image changes later",
+                            describe(c)
+                        ),
+                        Some(_) => format!(
                             "{} sets no `imagePullPolicy`, so Kubernetes uses `IfNotPresent` for image `{image}`",
                             describe(c)
                         ),
-                    )
-                    .container(&c.name)
-                    .fix(field, json!("Always"));
+                        // A template placeholder: the tag is not known yet.
+                        None => format!(
+                            "{} sets no `imagePullPolicy`: Kubernetes picks one from the tag image `{image}` has when \
+                             the object is created, and keeps it if the image changes later",
+                            describe(c)
+                        ),
+                    };
+                    out.object(&Self::META, o, &c.pointer, message).container(&c.name).fix(field, json!("Always"));
                 }
             }
         }

@@ -7,6 +7,7 @@ mod default_namespace;
 mod default_service_account;
 mod image_not_pinned_by_digest;
 mod image_pull_policy_not_always;
+mod image_reference_invalid;
 mod image_registry_implicit;
 mod image_tag_latest;
 mod liveness_probe_missing;
@@ -24,6 +25,7 @@ pub use default_namespace::DefaultNamespace;
 pub use default_service_account::DefaultServiceAccount;
 pub use image_not_pinned_by_digest::ImageNotPinnedByDigest;
 pub use image_pull_policy_not_always::ImagePullPolicyNotAlways;
+pub use image_reference_invalid::ImageReferenceInvalid;
 pub use image_registry_implicit::ImageRegistryImplicit;
 pub use image_tag_latest::ImageTagLatest;
 pub use liveness_probe_missing::LivenessProbeMissing;
@@ -52,4 +54,5 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &DefaultNamespace,
     &BarePod,
     &SecretInEnvVar,
+    &ImageReferenceInvalid,
 ];

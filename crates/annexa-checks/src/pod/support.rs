@@ -136,7 +136,7 @@ impl<'a> ImageRef<'a> {
     /// (`${TAG}`, `{{ .Values.image }}`) that is filled in after annexa reads the file.
     pub(crate) fn parse(image: &'a str) -> Option<ImageRef<'a>> {
         let image = image.trim();
-        if image.is_empty() || image.contains('$') || image.contains("{{") {
+        if image.is_empty() || placeholder(image) {
             return None;
         }
         let (name, digest) = match image.split_once('@') {
@@ -160,17 +160,19 @@ impl<'a> ImageRef<'a> {
         Some(ImageRef { registry, repository, tag, digest })
     }
 
-    /// Whether the digest is a well-formed content digest (`sha256:` and its 64 hex digits).
+    /// Whether the digest is a well-formed content digest by the OCI image spec: lower-case
+    /// hex, of the exact length the algorithm produces (an algorithm the spec does not
+    /// register needs at least 32 digits). The kubelet accepts fewer algorithms
+    /// (`image_problem`).
     pub(crate) fn pinned(&self) -> bool {
         self.digest.and_then(|d| d.split_once(':')).is_some_and(|(algorithm, hex)| {
-            // The OCI image spec: lower-case hex, and the exact length the algorithm produces.
             let length_fits = match algorithm {
                 "sha256" | "blake3" => hex.len() == 64,
                 "sha384" => hex.len() == 96,
                 "sha512" => hex.len() == 128,
                 other => !other.is_empty() && hex.len() >= 32,
             };
-            length_fits && hex.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+            length_fits && lower_hex(hex)
         })
     }
 
@@ -182,6 +184,149 @@ impl<'a> ImageRef<'a> {
             (None, Some(_)) => None,
         }
     }
+}
+
+/// Whether an image reference is still a template, filled in after annexa reads the file.
+fn placeholder(image: &str) -> bool {
+    image.contains('$') || image.contains("{{")
+}
+
+/// The longest repository name (registry and path) the reference grammar accepts.
+const NAME_MAX: usize = 255;
+
+/// Why the kubelet cannot parse an image reference, or `None` when it can, and for an empty
+/// reference or a template placeholder, which are judged once rendered. The grammar is the
+/// Docker reference grammar the kubelet parses images with (`distribution/reference`), and
+/// the digest algorithms are the ones it accepts; a container whose image fails it ends in
+/// `InvalidImageName` and never starts.
+pub(crate) fn image_problem(image: &str) -> Option<String> {
+    if image.is_empty() || placeholder(image) {
+        return None;
+    }
+    if image.trim() != image {
+        return Some("it has leading or trailing white space, which the API server rejects".to_owned());
+    }
+    if image.len() == 64 && lower_hex(image) {
+        return Some("it is a 64-digit hexadecimal image id, not a repository name".to_owned());
+    }
+    let ImageRef { registry, repository: path, tag, digest } = ImageRef::parse(image)?;
+    if let Some(host) = registry.filter(|h| !registry_ok(h)) {
+        return Some(format!("registry `{host}` is not a host name with an optional port"));
+    }
+    if path.is_empty() {
+        return Some("it names no repository".to_owned());
+    }
+    if !path.split('/').all(path_component_ok) {
+        return Some(if path.split('/').all(|c| path_component_ok(&c.to_ascii_lowercase())) {
+            format!("repository `{path}` has upper-case letters, and repository names are lower case")
+        } else {
+            format!(
+                "repository `{path}` is not a valid name (lower-case letters and digits, separated by `.`, `_`, `__`, \
+                 dashes or `/`)"
+            )
+        });
+    }
+    if registry.map_or(0, |r| r.len() + 1) + path.len() > NAME_MAX {
+        return Some(format!("the repository name is longer than {NAME_MAX} characters"));
+    }
+    if let Some(tag) = tag.filter(|t| !tag_ok(t)) {
+        return Some(format!(
+            "tag `{tag}` is not valid (up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`)"
+        ));
+    }
+    digest.and_then(digest_problem)
+}
+
+/// Lower-case hexadecimal digits only.
+fn lower_hex(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// `host` or `host:port`, the host being DNS labels joined by dots or a bracketed IPv6 address.
+fn registry_ok(registry: &str) -> bool {
+    let (host_ok, port) = if let Some(inner) = registry.strip_prefix('[') {
+        let Some((address, after)) = inner.split_once(']') else { return false };
+        let port = match after {
+            "" => None,
+            _ => match after.strip_prefix(':') {
+                Some(port) => Some(port),
+                None => return false,
+            },
+        };
+        (address.parse::<std::net::Ipv6Addr>().is_ok(), port)
+    } else {
+        let (host, port) = match registry.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (registry, None),
+        };
+        let label_ok = |label: &str| {
+            !label.is_empty()
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        };
+        (host.split('.').all(label_ok), port)
+    };
+    host_ok && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// One path component: lower-case letters and digits, separated by one `.`, one or two `_`,
+/// or any number of `-`.
+fn path_component_ok(component: &str) -> bool {
+    let b = component.as_bytes();
+    let alphanumeric = |x: Option<&u8>| x.is_some_and(|x| x.is_ascii_lowercase() || x.is_ascii_digit());
+    if !alphanumeric(b.first()) {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if alphanumeric(b.get(i)) {
+            i += 1;
+            continue;
+        }
+        match b[i] {
+            b'.' => i += 1,
+            b'_' => i += if b.get(i + 1) == Some(&b'_') { 2 } else { 1 },
+            b'-' => {
+                while b.get(i) == Some(&b'-') {
+                    i += 1;
+                }
+            }
+            _ => return false,
+        }
+        if !alphanumeric(b.get(i)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// A tag: a word character, then up to 127 word characters, dots and dashes.
+fn tag_ok(tag: &str) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    tag.len() <= 128 && tag.bytes().next().is_some_and(word) && tag.bytes().all(|b| word(b) || b == b'.' || b == b'-')
+}
+
+/// Why a digest is not one the kubelet accepts: `sha256`, `sha384` or `sha512` followed by
+/// exactly the number of lower-case hexadecimal digits the algorithm produces.
+fn digest_problem(digest: &str) -> Option<String> {
+    let Some((algorithm, encoded)) = digest.split_once(':') else {
+        return Some(format!("digest `{digest}` names no algorithm (`sha256:` and the hash)"));
+    };
+    let digits = match algorithm {
+        "sha256" => 64,
+        "sha384" => 96,
+        "sha512" => 128,
+        _ => {
+            return Some(format!(
+                "digest algorithm `{algorithm}` is not one the kubelet accepts (`sha256`, `sha384`, `sha512`)"
+            ));
+        }
+    };
+    if encoded.len() == digits && lower_hex(encoded) {
+        return None;
+    }
+    Some(format!("digest `{digest}` is not a {algorithm} hash, which is {digits} lower-case hexadecimal digits"))
 }
 
 /// Whether a workload is a batch workload: a Job, a CronJob, or a pod that is not restarted
@@ -298,5 +443,54 @@ mod tests {
         assert!(!pinned("nginx@sha256:abc"));
         assert!(!pinned("nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg"));
         assert!(!pinned("nginx:1.27"));
+    }
+
+    #[test]
+    fn references_the_kubelet_refuses_are_told_apart() {
+        let fine = [
+            "nginx",
+            "nginx:1.27.3-alpine",
+            "docker.io/library/nginx:latest",
+            "localhost:5000/team/app_v2__x/web--beta:v1",
+            "LOCALHOST/app",
+            "[::1]:5000/app:1",
+            "10.0.0.7:443/app",
+            "ghcr.io/org/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "app:Tag_1.0@sha512:00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+            // Judged once rendered.
+            "${IMAGE}",
+            "{{ .Values.image }}",
+            "",
+        ];
+        for image in fine {
+            assert_eq!(image_problem(image), None, "{image}");
+        }
+        let refused = [
+            ("nginx@sha256:123456", "is not a sha256 hash"),
+            ("nginx@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", "is not a sha256 hash"),
+            ("busybox@custom-algorithm:a", "`custom-algorithm` is not one the kubelet accepts"),
+            ("busybox@md5:0123456789abcdef0123456789abcdef", "`md5` is not one the kubelet accepts"),
+            ("busybox@0123456789abcdef", "names no algorithm"),
+            ("MyApp:1.0", "has upper-case letters"),
+            ("registry.example.com/Team/app", "has upper-case letters"),
+            ("team/app-:1", "is not a valid name"),
+            ("team//app", "is not a valid name"),
+            ("a___b", "is not a valid name"),
+            ("nginx:", "tag `` is not valid"),
+            ("nginx:.hidden", "tag `.hidden` is not valid"),
+            (":1.0", "names no repository"),
+            ("bad_host.example.com/app", "registry `bad_host.example.com`"),
+            ("registry.example.com:http/app", "registry `registry.example.com:http`"),
+            (" nginx", "white space"),
+            ("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "image id"),
+        ];
+        for (image, why) in refused {
+            let problem = image_problem(image).unwrap_or_default();
+            assert!(problem.contains(why), "{image}: {problem:?} should say {why:?}");
+        }
+        let long = format!("registry.example.com/{}", "a".repeat(250));
+        assert!(image_problem(&long).unwrap_or_default().contains("longer than 255"));
+        assert!(image_problem(&format!("nginx:{}", "1".repeat(129))).is_some());
+        assert!(image_problem(&format!("nginx:{}", "1".repeat(128))).is_none());
     }
 }

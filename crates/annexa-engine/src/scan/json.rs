@@ -189,8 +189,10 @@ mod tests {
     #[test]
     fn matches_serde_json_without_findings() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("cm.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: quiet\n")
-            .unwrap();
+        // A namespace with its default-deny policy: nothing to report.
+        let quiet = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: quiet\n---\napiVersion: networking.k8s.io/v1\n\
+                     kind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: quiet\nspec:\n  podSelector: {}\n";
+        std::fs::write(dir.path().join("quiet.yaml"), quiet).unwrap();
         let view = scan_of(vec![dir.path().display().to_string()]);
         assert!(view.findings.is_empty(), "{:?}", view.findings.iter().map(|f| f.check).collect::<Vec<_>>());
         same_bytes(&view);
