@@ -60,8 +60,8 @@ const BELOW_THRESHOLD: &[(&str, &str)] = &[
     (
         "K8S-0016",
         "Checkov CKV_K8S_31 (4 cases) and Gatekeeper K8sPSPSeccomp (2) pass pods on the \
-         seccomp.security.alpha.kubernetes.io annotations, which Kubernetes no longer applies; \
-         one trivy example uses the invalid type LocalPort",
+         seccomp.security.alpha.kubernetes.io annotations, which Kubernetes 1.27 and later \
+         ignore (the API server warns they are non-functional)",
     ),
     (
         "K8S-0032",

@@ -6,13 +6,18 @@ use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::{Object, Workload};
 use serde_json::json;
 
+/// The profile types the API server accepts.
+const KNOWN: [&str; 3] = ["RuntimeDefault", "Localhost", "Unconfined"];
+
 check! {
     /// ## What it checks
     /// Containers (init and ephemeral included) of Linux pods whose effective
     /// `seccompProfile.type`, after the pod-level `securityContext` is applied, is missing or
     /// `Unconfined`. `RuntimeDefault` and `Localhost` pass, whether set on the container or
-    /// inherited from the pod. An explicit `Unconfined` fires at the field, once for a pod-level
-    /// value that several containers inherit; a missing profile fires at the container. The old
+    /// inherited from the pod. An explicit `Unconfined`, or a type the API server does not
+    /// accept (a typo such as `Runtimedefault`, which fails validation), fires at the field,
+    /// once for a pod-level value that several containers inherit; a missing profile fires at
+    /// the container. The old
     /// `seccomp.security.alpha.kubernetes.io` annotations are not read: current Kubernetes
     /// releases no longer apply them. Pods with `spec.os.name: windows` are skipped.
     ///
@@ -53,7 +58,20 @@ impl Check for SeccompUnconfined {
         let mut hits = Vec::new();
         for c in &w.containers {
             match &c.security.seccomp {
-                Some(s) if s.value != "Unconfined" => {}
+                Some(s) if KNOWN.contains(&s.value.as_str()) && s.value != "Unconfined" => {}
+                Some(s) if s.value != "Unconfined" => hits.push(
+                    Hit::new(
+                        c,
+                        &s.pointer,
+                        format!(
+                            "{}`seccompProfile.type: {}`, which the API server rejects, leaves ",
+                            scope(s),
+                            s.value
+                        ),
+                        " with no valid seccomp profile (the types are `RuntimeDefault`, `Localhost` and `Unconfined`)",
+                    )
+                    .fix(s.pointer.clone(), json!("RuntimeDefault")),
+                ),
                 Some(s) => hits.push(
                     Hit::new(
                         c,
