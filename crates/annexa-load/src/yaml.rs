@@ -71,10 +71,38 @@ pub fn saphyr_parse(text: &str, limits: Limits) -> Parsed {
     let mut out = Parsed::default();
     let mut from_line = 0usize; // 0-based line where the current chunk starts
     let mut doc_base = 0usize;
+    // The text once a quoted scalar has been re-indented (see `reindent_quoted`); the same lines.
+    let mut repaired: Option<String> = None;
+    let mut repairs = 0usize;
     loop {
-        let chunk = line_offset(text, from_line);
+        let current = repaired.as_deref().unwrap_or(text);
+        let chunk = line_offset(current, from_line);
+        let mut chunk_diagnostics = Vec::new();
         let (docs, empty, error) =
-            parse_chunk(&text[chunk..], from_line as u32, doc_base, limits, &mut out.diagnostics);
+            parse_chunk(&current[chunk..], from_line as u32, doc_base, limits, &mut chunk_diagnostics);
+        if let Some((at, message)) = &error
+            && message == QUOTED_INDENTATION
+            && repairs < MAX_REPAIRS
+            && let Some(fixed) =
+                reindent_quoted(current, at.line.saturating_sub(1) as usize, at.col.saturating_sub(1) as usize)
+        {
+            // Read the chunk again, repaired; what it gave so far is read again with it.
+            out.diagnostics.push(
+                Diagnostic::warning(
+                    Code::YamlSyntax,
+                    *at,
+                    "quoted scalar goes on at lines less indented than the block it is in".to_owned(),
+                )
+                .with_help(
+                    "YAML wants those lines indented; kubectl reads them anyway, and so does annexa: indent them \
+                     to be portable",
+                ),
+            );
+            repaired = Some(fixed);
+            repairs += 1;
+            continue;
+        }
+        out.diagnostics.append(&mut chunk_diagnostics);
         doc_base += docs.len() + empty;
         out.empty += empty;
         out.docs.extend(docs);
@@ -84,7 +112,7 @@ pub fn saphyr_parse(text: &str, limits: Limits) -> Parsed {
         // may be reported on that marker itself), so one broken document does not take the
         // rest of the file with it.
         let search_from = (line.line as usize).saturating_sub(1).max(from_line + 1);
-        match next_document_marker(text, search_from) {
+        match next_document_marker(current, search_from) {
             Some(next) => {
                 from_line = next;
                 doc_base += 1;
@@ -93,6 +121,78 @@ pub fn saphyr_parse(text: &str, limits: Limits) -> Parsed {
         }
     }
     out
+}
+
+/// saphyr's message for a quoted scalar whose lines go on left of the block holding it.
+const QUOTED_INDENTATION: &str = "invalid YAML: invalid indentation in quoted scalar";
+
+/// Re-indented quoted scalars per stream at most: each repair parses the chunk again, so a
+/// hostile file full of them cannot make a stream quadratic for long.
+const MAX_REPAIRS: usize = 16;
+
+/// `text` with the continuation lines of the quoted scalar that opens at 0-based `line` and
+/// character `col` indented as far as its opening quote, or `None` when there is no such
+/// scalar or nothing to change. The YAML spec wants those lines indented further than the
+/// block that holds the scalar, and saphyr holds to that; libyaml, PyYAML and the Go library
+/// kubectl reads manifests with do not, and manifests in the wild rely on it (the Kafka
+/// StatefulSet of the Kubernetes examples, among others). Leading white space of a flow
+/// scalar's continuation lines is not part of its value, and no line is added or removed,
+/// so the value and every position outside the scalar stay the same.
+fn reindent_quoted(text: &str, line: usize, col: usize) -> Option<String> {
+    let start = line_offset(text, line);
+    let (quote_at, quote) = text.get(start..)?.char_indices().nth(col).map(|(i, c)| (start + i, c))?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    // Line starts inside the scalar, up to its closing quote.
+    let mut line_starts = Vec::new();
+    let mut chars = text[quote_at + 1..].char_indices().map(|(i, c)| (quote_at + 1 + i, c)).peekable();
+    let mut closed = false;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if quote == '"' => {
+                // An escaped line break is still a line break.
+                if let Some((j, '\n')) = chars.next() {
+                    line_starts.push(j + 1);
+                }
+            }
+            '\'' if quote == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') => {
+                chars.next();
+            }
+            c if c == quote => {
+                closed = true;
+                break;
+            }
+            '\n' => line_starts.push(i + 1),
+            _ => {}
+        }
+    }
+    if !closed {
+        return None;
+    }
+    let mut fixed = String::with_capacity(text.len() + line_starts.len() * col);
+    let mut copied = 0;
+    for at in line_starts {
+        let rest = &text[at..];
+        let blank = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let content = rest[blank..].chars().next();
+        // Blank lines carry no indentation; a document marker ends the stream's document
+        // whatever the indentation rules, so it is left for the error it is.
+        if content.is_none_or(|c| c == '\n' || c == '\r') || blank >= col {
+            continue;
+        }
+        if blank == 0 && (rest.starts_with("---") || rest.starts_with("...")) {
+            return None;
+        }
+        fixed.push_str(&text[copied..at]);
+        fixed.extend(std::iter::repeat_n(' ', col - blank));
+        copied = at;
+    }
+    if copied == 0 {
+        return None;
+    }
+    fixed.push_str(&text[copied..]);
+    Some(fixed)
 }
 
 /// Byte offset of the start of 0-based line `line`.
@@ -496,6 +596,7 @@ pub(crate) fn number(text: &str) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Severity;
     use crate::value as json;
 
     fn docs(text: &str) -> Parsed {
@@ -518,6 +619,35 @@ mod tests {
         assert_eq!(p.docs[1].spans.locate("/spec/containers/0"), pos(6, 5));
         assert_eq!(p.docs[1].index, 1);
         assert_eq!(p.docs[1].line, 3);
+    }
+
+    /// What libyaml, PyYAML and kubectl read, with the lines after the scalars where they were.
+    #[test]
+    fn quoted_scalars_that_go_on_left_of_their_block_are_read_as_kubectl_reads_them() {
+        let text = "a: 1\n---\nspec:\n  command:\n    - sh\n    - \"exec kafka \\\n  --override a=1 \\\n  \
+                    --override b=2\"\n    - 'it''s\n  folded'\n  after: 1\n";
+        let p = docs(text);
+        assert_eq!(p.docs.len(), 2, "{:?}", p.diagnostics);
+        assert_eq!(
+            p.docs[1].value,
+            json!({"spec": {"command": ["sh", "exec kafka --override a=1 --override b=2", "it's folded"], "after": 1}})
+        );
+        assert_eq!(p.docs[1].spans.locate("/spec/after"), pos(11, 3));
+        assert_eq!(p.docs[1].spans.locate("/spec/command/2"), pos(9, 7));
+        // One warning per scalar, at its opening quote; no error.
+        let warnings: Vec<_> = p.diagnostics.iter().map(|d| (d.severity, d.pos)).collect();
+        assert_eq!(
+            warnings,
+            [(Severity::Warning, Pos { line: 6, col: 7 }), (Severity::Warning, Pos { line: 9, col: 7 })]
+        );
+        // The same stream indented as YAML wants it gives the same documents.
+        let indented = text.replace("\n  --", "\n      --").replace("\n  folded", "\n      folded");
+        let q = docs(&indented);
+        assert!(q.diagnostics.is_empty(), "{:?}", q.diagnostics);
+        assert_eq!(q.docs[1].value, p.docs[1].value);
+        // A document marker inside the scalar still ends it, as it does for kubectl.
+        let broken = docs("a: \"x\n---\ny\"\nb: 1\n");
+        assert!(broken.diagnostics.iter().any(|d| d.severity == Severity::Error), "{:?}", broken.diagnostics);
     }
 
     #[test]

@@ -37,7 +37,7 @@ fn every_corpus_file_loads_and_is_accounted_for() {
         ("OWASP-crAPI", 39, 0, 31, 8, 6),
         ("anchore-grype", 1, 0, 0, 0, 0),
         ("aquasecurity-trivy", 15, 0, 0, 0, 0),
-        ("checkov", 408, 3, 440, 302, 34),
+        ("checkov", 411, 0, 443, 305, 34),
         ("gatekeeper-library", 381, 0, 381, 181, 0),
         ("kubernetes-goat", 29, 0, 33, 13, 14),
         ("kubescape-regolibrary", 770, 0, 781, 426, 0),
