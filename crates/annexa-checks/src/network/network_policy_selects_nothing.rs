@@ -14,8 +14,8 @@ check! {
     /// namespace's workloads may be defined elsewhere, so the policy is reported only if it
     /// selects the pods of a workload in another namespace that no policy protects: it was
     /// most likely written for that workload and put in the wrong namespace, where it
-    /// cannot apply. An empty `podSelector: {}`, or any selector that also selects pods with
-    /// no labels, never fires.
+    /// cannot apply; a selector that also selects pods with no labels names no workload in
+    /// particular and is left alone there. An empty `podSelector: {}` never fires.
     ///
     /// ## Why it matters
     /// A policy that selects nothing protects nothing, yet reads as if it did: usually the
