@@ -64,8 +64,10 @@ impl InventoryView {
 pub fn summary_line(s: &Stats) -> String {
     let reasons: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
     let skipped = if reasons.is_empty() { String::new() } else { format!(": {}", reasons.join(", ")) };
+    let documents = if s.documents == 1 { "document" } else { "documents" };
+    let objects = if s.objects == 1 { "object" } else { "objects" };
     format!(
-        "files: {} seen, {} parsed, {} failed, {} skipped{skipped} · {} documents, {} Kubernetes objects\n",
+        "files: {} seen, {} parsed, {} failed, {} skipped{skipped} · {} {documents}, {} Kubernetes {objects}\n",
         s.seen,
         s.parsed,
         s.failed,
@@ -116,4 +118,20 @@ pub fn svg(dot: &str) -> Result<String, crate::Error> {
         return Err(crate::Error::Graphviz(String::from_utf8_lossy(&out.stderr).trim().to_owned()));
     }
     String::from_utf8(out.stdout).map_err(|e| crate::Error::Graphviz(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_line_counts_in_words() {
+        let one = Stats { seen: 1, recognised: 1, parsed: 1, documents: 1, objects: 1, ..Stats::default() };
+        assert_eq!(
+            summary_line(&one),
+            "files: 1 seen, 1 parsed, 0 failed, 0 skipped · 1 document, 1 Kubernetes object\n"
+        );
+        let two = Stats { documents: 2, objects: 0, ..one };
+        assert!(summary_line(&two).ends_with("· 2 documents, 0 Kubernetes objects\n"));
+    }
 }
