@@ -196,13 +196,16 @@ pub fn select(options: &ScanOptions) -> Result<Vec<&'static dyn Check>, crate::E
     Ok(selected)
 }
 
-/// The text under a doc heading, up to the next heading.
+/// The text under a doc heading, up to the next heading, as one line. Doc comments keep the
+/// space after `///`, so headings are found on lines as written, leading spaces aside.
 pub fn doc_section(doc: &str, heading: &str) -> String {
-    let marker = format!("## {heading}");
-    let Some(start) = doc.find(&marker) else { return String::new() };
-    let body = &doc[start + marker.len()..];
-    let end = body.find("\n## ").unwrap_or(body.len());
-    body[..end].split_whitespace().collect::<Vec<_>>().join(" ")
+    let is_heading = |line: &str| line.trim_start().starts_with("## ");
+    let mut lines = doc.lines().skip_while(|line| !(is_heading(line) && line.trim()[3..].trim() == heading));
+    if lines.next().is_none() {
+        return String::new();
+    }
+    let words: Vec<&str> = lines.take_while(|line| !is_heading(line)).flat_map(str::split_whitespace).collect();
+    words.join(" ")
 }
 
 /// Whether an exemption covers a finding.
@@ -394,5 +397,31 @@ fn summarise(
         controls,
         fail_on,
         failed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_section;
+
+    #[test]
+    fn a_section_ends_at_the_next_heading_however_indented() {
+        let doc = " ## What it checks\n One thing.\n\n ## Remediation\n Fix it,\n   today.\n ## References\n A book.\n";
+        assert_eq!(doc_section(doc, "What it checks"), "One thing.");
+        assert_eq!(doc_section(doc, "Remediation"), "Fix it, today.");
+        assert_eq!(doc_section(doc, "References"), "A book.");
+        assert_eq!(doc_section(doc, "Why it matters"), "");
+    }
+
+    /// What every finding carries as its remediation: the section alone, never the next one.
+    #[test]
+    fn every_check_has_a_remediation_of_its_own() {
+        for check in annexa_checks::all() {
+            let m = check.meta();
+            let remediation = doc_section(m.doc, "Remediation");
+            assert!(!remediation.is_empty(), "{}: no remediation", m.id);
+            assert!(!remediation.contains("##"), "{}: the remediation runs into the next section", m.id);
+            assert!(!doc_section(m.doc, "What it checks").contains("##"), "{}", m.id);
+        }
     }
 }
