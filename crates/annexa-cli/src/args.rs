@@ -67,10 +67,10 @@ pub(crate) struct ScanArgs {
     /// Exit with 1 when a finding at or above this severity is not exempted
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub(crate) fail_on: Option<annexa_engine::Severity>,
-    /// Only these checks (ids or slugs, comma-separated or repeated)
+    /// Only these checks (ids, slugs or Annex A controls; comma-separated or repeated)
     #[arg(long, value_name = "CHECK")]
     pub(crate) checks: Vec<String>,
-    /// Not these checks (ids or slugs)
+    /// Not these checks (ids, slugs or Annex A controls)
     #[arg(long, value_name = "CHECK")]
     pub(crate) skip: Vec<String>,
     /// Only checks that give evidence for these Annex A controls (`A.8.9`)

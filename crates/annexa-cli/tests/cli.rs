@@ -404,6 +404,16 @@ fn scan_selection_errors_say_what_was_meant() {
     );
     let skipped = json(&["scan", "examples/estate", "--skip", "K8S-0001", "--format", "json"]);
     assert!(skipped["findings"].as_array().unwrap().iter().all(|f| f["check"] != "K8S-0001"));
+    // A control in `--checks` or `--skip` stands for every check that gives evidence for it.
+    let gives = |f: &serde_json::Value, control: &str| f["controls"].as_array().unwrap().iter().any(|c| c == control);
+    let all = json(&["scan", "examples/estate", "--format", "json"]);
+    let no_segregation = json(&["scan", "examples/estate", "--skip", "A.8.22", "--format", "json"]);
+    assert!(all["findings"].as_array().unwrap().iter().any(|f| gives(f, "A.8.22")));
+    assert!(no_segregation["findings"].as_array().unwrap().iter().all(|f| !gives(f, "A.8.22")));
+    let only = json(&["scan", "examples/estate", "--checks", "8.24,K8S-0001", "--format", "json"]);
+    let found = only["findings"].as_array().unwrap();
+    assert!(found.iter().any(|f| f["check"] == "K8S-0001") && found.iter().any(|f| gives(f, "A.8.24")));
+    assert!(found.iter().all(|f| f["check"] == "K8S-0001" || gives(f, "A.8.24")));
 }
 
 #[test]

@@ -92,7 +92,10 @@ impl Error {
                 "did you mean {}?",
                 suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")
             )),
-            Error::UnknownCheck { .. } => Some("list the checks with `annexa checks`".to_owned()),
+            Error::UnknownCheck { .. } => Some(
+                "name a check by id or slug (`annexa checks` lists them) or an Annex A control such as `A.8.9`"
+                    .to_owned(),
+            ),
             Error::NotAnAnnexAControl(_) => Some("write an Annex A control id such as `A.8.9`".to_owned()),
             Error::NoChecksSelected => Some("loosen `--checks`, `--skip` or `--controls`".to_owned()),
             Error::Config(_) => Some("fix `annexa.toml`; see the README's exemptions section".to_owned()),

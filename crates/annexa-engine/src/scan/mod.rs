@@ -156,26 +156,36 @@ pub struct ScanView {
     pub files: Vec<String>,
 }
 
-/// The checks a run selects.
+/// The checks a run selects. `--checks` and `--skip` take check ids, slugs and Annex A
+/// controls (a control stands for every check that gives evidence for it); `--controls`
+/// keeps the checks of the controls it names.
 pub fn select(options: &ScanOptions) -> Result<Vec<&'static dyn Check>, crate::Error> {
     let all = annexa_checks::all();
-    let resolve = |wanted: &str| -> Result<&'static dyn Check, crate::Error> {
-        annexa_checks::find(wanted).ok_or_else(|| {
-            let names: Vec<&str> = all.iter().flat_map(|c| [c.meta().id, c.meta().slug]).collect();
-            crate::Error::UnknownCheck {
-                input: wanted.to_owned(),
-                suggestions: annexa_catalog::closest(wanted, names).into_iter().map(str::to_owned).collect(),
-            }
+    let resolve = |wanted: &str| -> Result<Vec<&'static dyn Check>, crate::Error> {
+        if let Some(check) = annexa_checks::find(wanted) {
+            return Ok(vec![check]);
+        }
+        if let Some(control) = annex_a(wanted) {
+            return Ok(all.iter().copied().filter(|c| c.meta().controls.contains(&control)).collect());
+        }
+        let names: Vec<&str> = all.iter().flat_map(|c| [c.meta().id, c.meta().slug]).collect();
+        Err(crate::Error::UnknownCheck {
+            input: wanted.to_owned(),
+            suggestions: annexa_catalog::closest(wanted, names).into_iter().map(str::to_owned).collect(),
         })
+    };
+    let resolve_all = |list: &[String]| -> Result<Vec<&'static dyn Check>, crate::Error> {
+        let mut out = Vec::new();
+        for wanted in list {
+            out.extend(resolve(wanted)?);
+        }
+        Ok(out)
     };
     let split = |list: &[String]| -> Vec<String> {
         list.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
     };
-    let mut selected: Vec<&'static dyn Check> = if options.checks.is_empty() {
-        all.clone()
-    } else {
-        split(&options.checks).iter().map(|c| resolve(c)).collect::<Result<_, _>>()?
-    };
+    let mut selected: Vec<&'static dyn Check> =
+        if options.checks.is_empty() { all.clone() } else { resolve_all(&split(&options.checks))? };
     let controls: Vec<AnnexA> = split(&options.controls)
         .iter()
         .map(|c| match annexa_catalog::resolve(c, Some(annexa_model::Framework::Iso27001_2022))? {
@@ -186,7 +196,7 @@ pub fn select(options: &ScanOptions) -> Result<Vec<&'static dyn Check>, crate::E
     if !controls.is_empty() {
         selected.retain(|c| c.meta().controls.iter().any(|a| controls.contains(a)));
     }
-    let skip: Vec<&'static dyn Check> = split(&options.skip).iter().map(|c| resolve(c)).collect::<Result<_, _>>()?;
+    let skip = resolve_all(&split(&options.skip))?;
     selected.retain(|c| !skip.iter().any(|s| s.meta().id == c.meta().id));
     selected.sort_by_key(|c| c.meta().id);
     selected.dedup_by_key(|c| c.meta().id);
@@ -194,6 +204,14 @@ pub fn select(options: &ScanOptions) -> Result<Vec<&'static dyn Check>, crate::E
         return Err(crate::Error::NoChecksSelected);
     }
     Ok(selected)
+}
+
+/// The Annex A control `input` names, when it names one (`A.8.9`, `8.9`, `a.8.9`).
+fn annex_a(input: &str) -> Option<AnnexA> {
+    match annexa_catalog::resolve(input, Some(annexa_model::Framework::Iso27001_2022)) {
+        Ok(annexa_catalog::Entry::Annex(a)) => Some(a),
+        _ => None,
+    }
 }
 
 /// The text under a doc heading, up to the next heading, as one line. Doc comments keep the
