@@ -382,6 +382,31 @@ fn scan_exit_codes_follow_fail_on() {
 }
 
 #[test]
+fn checks_lists_the_catalogue_and_shows_each_check() {
+    let list = json(&["checks", "--format", "json"]);
+    let list = list.as_array().unwrap();
+    assert!(list.len() >= 80, "{} checks", list.len());
+    let ids: Vec<&str> = list.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted, "listed in id order");
+    // The check the scan runs on `annexa.toml` itself is one of them.
+    assert!(ids.contains(&"CFG-0001"));
+    for c in list {
+        let doc = c["doc"].as_str().unwrap();
+        for heading in ["## What it checks", "## Why it matters", "## Remediation", "## References"] {
+            assert!(doc.contains(heading), "{}: no {heading}", c["id"]);
+        }
+    }
+    let by_slug = ok(&["checks", "show", "exemption-expired"]);
+    assert!(by_slug.starts_with("CFG-0001  Exemption past its expiry date"), "{by_slug}");
+    assert_eq!(ok(&["checks", "show", "cfg-0001"]), by_slug);
+    let run = annexa(&["checks", "show", "privileged-containr"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("did you mean `privileged-container`"), "{}", run.stderr);
+}
+
+#[test]
 fn scan_selection_errors_say_what_was_meant() {
     let run = annexa(&["scan", "examples/estate", "--checks", "privileged-containr"]);
     assert_eq!(run.code, Some(2));
@@ -414,6 +439,28 @@ fn scan_selection_errors_say_what_was_meant() {
     let found = only["findings"].as_array().unwrap();
     assert!(found.iter().any(|f| f["check"] == "K8S-0001") && found.iter().any(|f| gives(f, "A.8.24")));
     assert!(found.iter().all(|f| f["check"] == "K8S-0001" || gives(f, "A.8.24")));
+}
+
+#[test]
+fn an_exemption_for_an_unknown_check_is_an_error_at_its_line() {
+    let dir = std::env::temp_dir().join(format!("annexa-exemption-typo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("annexa.toml");
+    std::fs::write(
+        &config,
+        "[[exemptions]]\ncheck = \"K8S-0001\"\nowner = \"a\"\nreason = \"b\"\nexpires = 2999-01-01\n\n[[exemptions]]\ncheck = \"privileged-containr\"\nowner = \"a\"\nreason = \"b\"\nexpires = 2999-01-01\n",
+    )
+    .unwrap();
+    let config = config.to_string_lossy().into_owned();
+    let run = annexa(&["scan", "examples/estate", "--config", &config]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains(&format!("{config}:7: exemption for unknown check `privileged-containr`"))
+            && run.stderr.contains("did you mean `privileged-container`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -42,9 +42,18 @@ fn view(m: &'static CheckMeta) -> CheckView {
     }
 }
 
+/// Every check's metadata, in id order: the catalogue's checks and the one the scan runs on
+/// `annexa.toml` itself (expired exemptions).
+fn metas() -> Vec<&'static CheckMeta> {
+    let mut metas: Vec<&'static CheckMeta> =
+        annexa_checks::all().into_iter().map(|c| c.meta()).chain([&annexa_checks::EXEMPTION_EXPIRED]).collect();
+    metas.sort_by_key(|m| m.id);
+    metas
+}
+
 /// Every check.
 pub fn list() -> Vec<CheckView> {
-    annexa_checks::all().into_iter().map(|c| view(c.meta())).collect()
+    metas().into_iter().map(view).collect()
 }
 
 /// The table form.
@@ -56,11 +65,18 @@ pub fn table(checks: &[CheckView]) -> Table {
     t
 }
 
-/// One check.
+/// One check, by id or slug (case-insensitive).
 pub fn show(id: &str) -> Result<CheckView, crate::Error> {
-    let options = crate::scan::ScanOptions { checks: vec![id.to_owned()], ..Default::default() };
-    let found = crate::scan::select(&options)?;
-    found.into_iter().next().map(|c| view(c.meta())).ok_or(crate::Error::NoChecksSelected)
+    let metas = metas();
+    let wanted = id.trim();
+    if let Some(m) = metas.iter().find(|m| m.id.eq_ignore_ascii_case(wanted) || m.slug.eq_ignore_ascii_case(wanted)) {
+        return Ok(view(m));
+    }
+    let names: Vec<&str> = metas.iter().flat_map(|m| [m.id, m.slug]).collect();
+    Err(crate::Error::UnknownCheck {
+        input: wanted.to_owned(),
+        suggestions: annexa_catalog::closest(wanted, names).into_iter().map(str::to_owned).collect(),
+    })
 }
 
 impl CheckView {

@@ -55,6 +55,18 @@ pub enum Error {
         /// The closest ids and slugs.
         suggestions: Vec<String>,
     },
+    /// An exemption in `annexa.toml` names no check.
+    #[error("{path}:{line}: exemption for unknown check `{input}`")]
+    UnknownExemptionCheck {
+        /// The configuration file.
+        path: String,
+        /// The line of its `[[exemptions]]` header.
+        line: u32,
+        /// What the exemption names.
+        input: String,
+        /// The closest ids and slugs.
+        suggestions: Vec<String>,
+    },
     /// `--controls` named something that is not an Annex A control.
     #[error("`{0}` is not an Annex A control")]
     NotAnAnnexAControl(String),
@@ -96,6 +108,13 @@ impl Error {
                 "name a check by id or slug (`annexa checks` lists them) or an Annex A control such as `A.8.9`"
                     .to_owned(),
             ),
+            Error::UnknownExemptionCheck { suggestions, .. } if !suggestions.is_empty() => Some(format!(
+                "did you mean {}?",
+                suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")
+            )),
+            Error::UnknownExemptionCheck { .. } => {
+                Some("an exemption names one check by id or slug; `annexa checks` lists them".to_owned())
+            }
             Error::NotAnAnnexAControl(_) => Some("write an Annex A control id such as `A.8.9`".to_owned()),
             Error::NoChecksSelected => Some("loosen `--checks`, `--skip` or `--controls`".to_owned()),
             Error::Config(_) => Some("fix `annexa.toml`; see the README's exemptions section".to_owned()),

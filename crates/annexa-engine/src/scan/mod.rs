@@ -263,7 +263,9 @@ pub fn scan_keeping_input(options: &ScanOptions) -> Result<(ScanView, Estate), c
     for e in &config.exemptions {
         if annexa_checks::find(&e.check).is_none() {
             let names: Vec<&str> = annexa_checks::all().iter().flat_map(|c| [c.meta().id, c.meta().slug]).collect();
-            return Err(crate::Error::UnknownCheck {
+            return Err(crate::Error::UnknownExemptionCheck {
+                path: config.path.as_ref().map_or_else(|| "annexa.toml".to_owned(), |p| p.display().to_string()),
+                line: e.line.max(1),
                 input: e.check.clone(),
                 suggestions: annexa_catalog::closest(&e.check, names).into_iter().map(str::to_owned).collect(),
             });
