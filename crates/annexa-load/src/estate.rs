@@ -493,6 +493,9 @@ pub(crate) fn read_text(name: &Arc<str>, text: &str, options: &Options, result: 
             }
             let sources = helm_sources(text);
             let mut previous_line = 0;
+            // Errors inside a document that was still read (an alias to an unknown anchor).
+            let errors = errors
+                || parsed.docs.iter().any(|d| d.warnings.iter().any(|w| w.severity == crate::diag::Severity::Error));
             for doc in parsed.docs {
                 result.documents_read += 1;
                 let kind = classify(name, &doc.value);
@@ -534,7 +537,13 @@ pub(crate) fn read_text(name: &Arc<str>, text: &str, options: &Options, result: 
                 }
             }
             if result.kinds.iter().all(|k| *k == DocKind::Other) {
-                result.skipped = Some("YAML of no kind annexa reads".to_owned());
+                // With an error in it, what could not be read may have been a manifest: the file
+                // failed rather than being of no interest.
+                if errors {
+                    result.failed = Some("no document of a kind annexa reads could be read".to_owned());
+                } else {
+                    result.skipped = Some("YAML of no kind annexa reads".to_owned());
+                }
                 result.documents.clear();
             }
         }

@@ -122,6 +122,16 @@ fn bad_input_of_every_kind_is_a_diagnostic_with_a_line() {
     let bombed = one("bomb.yaml", bomb.as_bytes(), &o);
     assert!(bombed.diagnostics.iter().any(|d| d.code == Code::YamlLimit), "{:?}", bombed.diagnostics);
 
+    // An alias to itself is an error, and what it broke may have been a manifest: failed, not
+    // skipped as of no interest.
+    let itself = one("self.yaml", b"a: &a\n  b: *a\n", &o);
+    assert!(
+        itself.diagnostics.iter().any(|d| d.code == Code::YamlSyntax && d.pos.line == 2),
+        "{:?}",
+        itself.diagnostics
+    );
+    assert_eq!(itself.stats.failed, 1, "{:?}", itself.stats);
+
     let deep = format!("a:\n{}", (1..400).map(|i| format!("{}k:\n", "  ".repeat(i))).collect::<String>());
     let deeper = one("deep.yaml", deep.as_bytes(), &o);
     assert!(
