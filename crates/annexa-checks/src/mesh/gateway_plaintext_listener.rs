@@ -56,7 +56,8 @@ check! {
     /// servers whose `tls.minProtocolVersion` is `TLSV1_0` or `TLSV1_1`, reported at that
     /// field. For Gateway API Gateways, listeners with `protocol: HTTP`, unless every
     /// HTTPRoute attached to the listener (by `parentRefs` name, namespace, `sectionName`
-    /// and `port`) only redirects to `https`, and at least one is.
+    /// and `port`) only redirects to `https`, and at least one is. The TLS versions of
+    /// ingress controllers and other gateways are NET-0008's.
     ///
     /// ## Why it matters
     /// The gateway is where clients from outside enter the mesh. A plaintext listener lets

@@ -8,6 +8,7 @@ mod pod_without_network_policy;
 pub(crate) mod selector;
 mod service_external_ips;
 mod service_node_port_or_load_balancer;
+mod tls_below_1_2;
 
 pub use ingress_without_tls::IngressWithoutTls;
 pub use namespace_without_network_policy::NamespaceWithoutNetworkPolicy;
@@ -16,6 +17,7 @@ pub use plaintext_external_url::PlaintextExternalUrl;
 pub use pod_without_network_policy::PodWithoutNetworkPolicy;
 pub use service_external_ips::ServiceExternalIps;
 pub use service_node_port_or_load_balancer::ServiceNodePortOrLoadBalancer;
+pub use tls_below_1_2::TlsBelow12;
 
 use crate::Check;
 
@@ -28,4 +30,5 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &IngressWithoutTls,
     &PlaintextExternalUrl,
     &NamespaceWithoutNetworkPolicy,
+    &TlsBelow12,
 ];
