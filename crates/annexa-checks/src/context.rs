@@ -1,5 +1,6 @@
 //! What checks share: the estate and indexes built once per run.
 
+use crate::Settings;
 use crate::network::selector::{Labels, pod_labels};
 use annexa_load::At;
 use annexa_load::{Container, Estate, Object, Workload};
@@ -26,6 +27,8 @@ pub struct Cx<'a> {
     pod_labels_by_namespace: OnceLock<HashMap<String, Vec<Labels>>>,
     /// Facts a check area computes once per run (whether Istio is in use, ...).
     pub memo: Memo,
+    /// The `[scan]` settings of `annexa.toml`.
+    pub settings: &'a Settings,
 }
 
 /// Facts computed at most once per run, on first use.
@@ -36,8 +39,14 @@ pub struct Memo {
 }
 
 impl<'a> Cx<'a> {
-    /// Builds the shared indexes.
+    /// Builds the shared indexes, with the default settings.
     pub fn new(estate: &'a Estate) -> Cx<'a> {
+        static DEFAULT: Settings = Settings { allowed_registries: Vec::new() };
+        Cx::with_settings(estate, &DEFAULT)
+    }
+
+    /// Builds the shared indexes.
+    pub fn with_settings(estate: &'a Estate, settings: &'a Settings) -> Cx<'a> {
         let workload_namespaces =
             estate.workloads.iter().filter_map(|w| estate.objects.get(w.object)).map(|o| o.namespace.clone()).collect();
         let mut by_kind: HashMap<&str, Vec<&Object>> = HashMap::new();
@@ -61,6 +70,7 @@ impl<'a> Cx<'a> {
             workloads_by_namespace,
             pod_labels_by_namespace: OnceLock::new(),
             memo: Memo::default(),
+            settings,
         }
     }
 

@@ -26,7 +26,7 @@ pub mod secrets;
 pub mod workload;
 
 pub use annexa_model::{AnnexA, Severity, Strategy};
-pub use config::EXEMPTION_EXPIRED;
+pub use config::{EXEMPTION_EXPIRED, Settings};
 pub use context::Cx;
 pub use finding::{Finding, Findings, Fix, Resource, mask};
 pub use registry::{all, find};
@@ -126,6 +126,13 @@ pub trait Check: Sync + Send {
 
     /// Called once per run, for checks across objects.
     fn estate(&self, _cx: &Cx<'_>, _out: &mut Findings) {}
+
+    /// Whether `annexa.toml` gives what the check needs to judge anything. A check that is not
+    /// configured is not run: its silence would otherwise read as evidence that its controls
+    /// are met.
+    fn configured(&self, _settings: &Settings) -> bool {
+        true
+    }
 }
 
 /// Declares a check: its doc comment becomes its user doc and its metadata `META`.
@@ -164,10 +171,16 @@ macro_rules! check {
     };
 }
 
-/// Runs `checks` over an estate: every object, workload, file and document is visited once,
-/// in parallel, and the findings come back sorted by file, line, column and check.
+/// Runs `checks` over an estate with the default settings: every object, workload, file and
+/// document is visited once, in parallel, and the findings come back sorted by file, line,
+/// column and check.
 pub fn run(estate: &Estate, checks: &[&'static dyn Check]) -> Vec<Finding> {
-    let cx = Cx::new(estate);
+    run_with(estate, checks, &Settings::default())
+}
+
+/// [`run`] with the `[scan]` settings of `annexa.toml`.
+pub fn run_with(estate: &Estate, checks: &[&'static dyn Check], settings: &Settings) -> Vec<Finding> {
+    let cx = Cx::with_settings(estate, settings);
     let per_workload = estate.workloads.par_iter().flat_map_iter(|w| {
         let mut out = Findings::new();
         let o = &estate.objects[w.object];

@@ -13,7 +13,7 @@
     reason = "helpers of tests stop at the first surprise, like the tests"
 )]
 
-use annexa_checks::{Check, all, run};
+use annexa_checks::{Check, Settings, all, run_with};
 use annexa_load::{Input, Options, load};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -45,6 +45,19 @@ fn expected(dir: &Path, slug: &str) -> BTreeSet<(String, u32)> {
     out
 }
 
+/// The `[scan]` settings a check's fixtures run with: `fixtures/<slug>/annexa.toml` when there
+/// is one (for checks that need a setting to say anything), else the defaults.
+fn settings(slug: &str) -> Settings {
+    #[derive(serde::Deserialize)]
+    struct File {
+        #[serde(default)]
+        scan: Settings,
+    }
+    let path = fixtures().join(slug).join("annexa.toml");
+    let Ok(text) = std::fs::read_to_string(&path) else { return Settings::default() };
+    toml::from_str::<File>(&text).expect("fixtures annexa.toml is valid").scan
+}
+
 fn fired(dir: &Path, check: &dyn Check) -> (Vec<(String, u32)>, Vec<String>) {
     let estate = load(&[Input::Path(dir.to_path_buf())], &Options::default());
     let problems: Vec<String> = estate
@@ -53,7 +66,7 @@ fn fired(dir: &Path, check: &dyn Check) -> (Vec<(String, u32)>, Vec<String>) {
         .filter(|d| d.severity == annexa_load::Severity::Error)
         .map(ToString::to_string)
         .collect();
-    let findings = run(&estate, &all());
+    let findings = run_with(&estate, &all(), &settings(check.meta().slug));
     let lines = findings
         .iter()
         .filter(|f| f.check.id == check.meta().id)

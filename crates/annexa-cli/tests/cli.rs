@@ -464,6 +464,35 @@ fn an_exemption_for_an_unknown_check_is_an_error_at_its_line() {
 }
 
 #[test]
+fn allowed_registries_in_annexa_toml_drive_the_registry_checks() {
+    let dir = std::env::temp_dir().join(format!("annexa-registries-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("annexa.toml");
+    let config_arg = config.to_string_lossy().into_owned();
+    let registry_findings = |toml: &str| -> Vec<serde_json::Value> {
+        std::fs::write(&config, toml).unwrap();
+        let value = json(&["scan", "examples/estate", "--format", "json", "--config", &config_arg]);
+        let findings = value["findings"].as_array().unwrap();
+        findings.iter().filter(|f| f["check"] == "K8S-0046" || f["check"] == "DKR-0013").cloned().collect()
+    };
+    // Without the setting both checks stay silent.
+    assert!(registry_findings("").is_empty());
+    let narrow = registry_findings("[scan]\nallowed_registries = [\"ghcr.io/acme\"]\n");
+    assert!(narrow.iter().any(|f| f["check"] == "K8S-0046"), "{narrow:?}");
+    assert!(narrow.iter().any(|f| f["check"] == "DKR-0013"), "{narrow:?}");
+    assert!(narrow.iter().all(|f| !f["message"].as_str().unwrap().contains("`ghcr.io/acme/")), "{narrow:?}");
+    let everything = registry_findings(
+        "[scan]\nallowed_registries = [\"ghcr.io\", \"docker.io\", \"gcr.io\", \"registry.example.com\", \"quay.io\"]\n",
+    );
+    assert!(everything.len() < narrow.len(), "{everything:?}");
+    std::fs::write(&config, "[scan]\nallowed_registry = [\"ghcr.io\"]\n").unwrap();
+    let run = annexa(&["scan", "examples/estate", "--config", &config_arg]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains(":2: unknown field `allowed_registry`"), "{}", run.stderr);
+}
+
+#[test]
 fn exemptions_are_reported_not_hidden_and_expire() {
     let dir = std::env::temp_dir().join(format!("annexa-exemptions-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

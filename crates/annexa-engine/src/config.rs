@@ -48,6 +48,9 @@ pub struct Config {
     /// Approved exceptions.
     #[serde(default)]
     pub exemptions: Vec<Exemption>,
+    /// `[scan]`: what the checks need to know about the organisation (`allowed_registries`).
+    #[serde(default)]
+    pub scan: annexa_checks::Settings,
     /// The ISMS sections, typed by `annexa-isms` (which also validates what a parser cannot).
     #[serde(skip)]
     pub isms: annexa_isms::Settings,

@@ -70,6 +70,9 @@ pub enum Error {
     /// `--controls` named something that is not an Annex A control.
     #[error("`{0}` is not an Annex A control")]
     NotAnAnnexAControl(String),
+    /// Every check selected needs settings `annexa.toml` does not give.
+    #[error("the checks selected need settings annexa.toml does not give: {0}")]
+    NotConfigured(String),
     /// The selection left nothing to run.
     #[error("the selection leaves no check to run")]
     NoChecksSelected,
@@ -117,7 +120,12 @@ impl Error {
             }
             Error::NotAnAnnexAControl(_) => Some("write an Annex A control id such as `A.8.9`".to_owned()),
             Error::NoChecksSelected => Some("loosen `--checks`, `--skip` or `--controls`".to_owned()),
-            Error::Config(_) => Some("fix `annexa.toml`; see the README's exemptions section".to_owned()),
+            Error::NotConfigured(_) => Some(
+                "set them under `[scan]` in annexa.toml (see `annexa checks show ID`), or pass `--config`".to_owned(),
+            ),
+            Error::Config(_) => {
+                Some("fix `annexa.toml`; the README describes its exemptions and `[scan]` settings".to_owned())
+            }
             Error::Evidence(e) => e.help(),
             Error::Isms(e) => Some(e.help()),
         }

@@ -8,6 +8,7 @@ mod add_remote_without_checksum;
 mod apt_unpinned;
 mod base_image_latest;
 mod base_image_not_pinned_by_digest;
+mod base_image_registry_not_allowed;
 mod base_image_untagged;
 mod curl_pipe_shell;
 mod healthcheck_missing;
@@ -21,6 +22,7 @@ pub use add_remote_without_checksum::AddRemoteWithoutChecksum;
 pub use apt_unpinned::AptUnpinned;
 pub use base_image_latest::BaseImageLatest;
 pub use base_image_not_pinned_by_digest::BaseImageNotPinnedByDigest;
+pub use base_image_registry_not_allowed::BaseImageRegistryNotAllowed;
 pub use base_image_untagged::BaseImageUntagged;
 pub use curl_pipe_shell::CurlPipeShell;
 pub use healthcheck_missing::HealthcheckMissing;
@@ -45,4 +47,5 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &AptUnpinned,
     &PipefailMissing,
     &CurlPipeShell,
+    &BaseImageRegistryNotAllowed,
 ];

@@ -11,10 +11,10 @@ check! {
     /// Containers, init containers and ephemeral containers whose `image` starts with no
     /// registry host, such as `nginx:1.27` or `bitnami/redis:7.2`. The first path component
     /// counts as a host when it contains a dot, a port or an upper-case letter, or is
-    /// `localhost`, as the image reference grammar decides. Images holding an unrendered template placeholder are
-    /// skipped. This is the form of the allowed-registries check that needs no configuration;
-    /// a list of approved registries, checked against every image, will be configured in
-    /// `annexa.toml`.
+    /// `localhost`, as the image reference grammar decides. Images holding an unrendered
+    /// template placeholder are skipped. This is the form of the allowed-registries check that
+    /// needs no configuration; with `allowed_registries` under `[scan]` in `annexa.toml`,
+    /// K8S-0046 checks every image against the approved list.
     ///
     /// ## Why it matters
     /// A short name is resolved by the node: most runtimes send it to Docker Hub, some try a
@@ -40,7 +40,7 @@ check! {
     target: Target::Workload,
     controls: [A5_21, A8_19],
     strategies: [],
-    aliases: ["C-0078", "C-0001", "KSV-0125", "KSV125", "KSV-0034", "KSV034", "restrict-image-registries", "K8sAllowedRepos", "K8sDisallowedRepos"],
+    aliases: ["C-0001", "KSV-0034", "KSV034", "K8sDisallowedRepos"],
 }
 
 impl Check for ImageRegistryImplicit {

@@ -9,6 +9,7 @@ mod image_not_pinned_by_digest;
 mod image_pull_policy_not_always;
 mod image_reference_invalid;
 mod image_registry_implicit;
+mod image_registry_not_allowed;
 mod image_tag_latest;
 mod liveness_probe_missing;
 mod memory_limit_missing;
@@ -27,6 +28,7 @@ pub use image_not_pinned_by_digest::ImageNotPinnedByDigest;
 pub use image_pull_policy_not_always::ImagePullPolicyNotAlways;
 pub use image_reference_invalid::ImageReferenceInvalid;
 pub use image_registry_implicit::ImageRegistryImplicit;
+pub use image_registry_not_allowed::ImageRegistryNotAllowed;
 pub use image_tag_latest::ImageTagLatest;
 pub use liveness_probe_missing::LivenessProbeMissing;
 pub use memory_limit_missing::MemoryLimitMissing;
@@ -55,4 +57,5 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &BarePod,
     &SecretInEnvVar,
     &ImageReferenceInvalid,
+    &ImageRegistryNotAllowed,
 ];

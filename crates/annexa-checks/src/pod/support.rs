@@ -176,6 +176,15 @@ impl<'a> ImageRef<'a> {
         })
     }
 
+    /// The full repository name the runtime pulls, registry included: `nginx` is
+    /// `docker.io/library/nginx`, `bitnami/redis` is `docker.io/bitnami/redis`.
+    pub(crate) fn full_name(&self) -> String {
+        match self.registry {
+            Some(registry) => crate::config::full_image_name(&format!("{registry}/{}", self.repository)),
+            None => crate::config::full_image_name(self.repository),
+        }
+    }
+
     /// The tag Kubernetes assumes: the written one, else `latest` when there is no digest.
     pub(crate) fn effective_tag(&self) -> Option<&'a str> {
         match (self.tag, self.digest) {

@@ -125,6 +125,8 @@ pub struct Summary {
     pub files: Stats,
     /// Checks run.
     pub checks_run: usize,
+    /// Checks selected but not run because `annexa.toml` lacks what they need (`[scan]`).
+    pub checks_not_configured: Vec<&'static str>,
     /// Findings not exempted.
     pub findings: usize,
     /// Findings exempted.
@@ -255,11 +257,17 @@ pub fn scan(options: &ScanOptions) -> Result<ScanView, crate::Error> {
 /// (`std::mem::forget`): the kernel takes the pages back in one go, where freeing the documents
 /// node by node costs a tenth of a large scan's CPU time.
 pub fn scan_keeping_input(options: &ScanOptions) -> Result<(ScanView, Estate), crate::Error> {
-    let checks = select(options)?;
     let config = match &options.config {
         Some(path) => Config::read(path)?,
         None => Config::default(),
     };
+    // A check that lacks its settings does not run: its silence is no evidence.
+    let (checks, unconfigured): (Vec<&'static dyn Check>, Vec<&'static dyn Check>) =
+        select(options)?.into_iter().partition(|c| c.configured(&config.scan));
+    let not_configured: Vec<&'static str> = unconfigured.iter().map(|c| c.meta().id).collect();
+    if checks.is_empty() {
+        return Err(crate::Error::NotConfigured(not_configured.join(", ")));
+    }
     for e in &config.exemptions {
         if annexa_checks::find(&e.check).is_none() {
             let names: Vec<&str> = annexa_checks::all().iter().flat_map(|c| [c.meta().id, c.meta().slug]).collect();
@@ -285,7 +293,7 @@ pub fn scan_keeping_input(options: &ScanOptions) -> Result<(ScanView, Estate), c
     let config_file = config.path.as_ref().map_or_else(|| "annexa.toml".to_owned(), |p| p.display().to_string());
     let (active, expired): (Vec<&Exemption>, Vec<&Exemption>) =
         config.exemptions.iter().partition(|e| e.expires >= today);
-    let mut findings: Vec<FindingView> = annexa_checks::run(&estate, &checks)
+    let mut findings: Vec<FindingView> = annexa_checks::run_with(&estate, &checks, &config.scan)
         .into_iter()
         .map(|f| {
             let exempted = active.iter().find(|e| covers(e, &f)).map(|e| ExemptionView {
@@ -304,7 +312,8 @@ pub fn scan_keeping_input(options: &ScanOptions) -> Result<(ScanView, Estate), c
     }
     let metas: Vec<&'static CheckMeta> =
         checks.iter().map(|c| c.meta()).chain([&annexa_checks::EXEMPTION_EXPIRED]).collect();
-    let summary = summarise(&findings, &metas, estate.stats.clone(), options.fail_on, checks.len());
+    let mut summary = summarise(&findings, &metas, estate.stats.clone(), options.fail_on, checks.len());
+    summary.checks_not_configured = not_configured;
     let files = estate.files.iter().filter(|f| f.outcome == "parsed").map(|f| f.path.to_string()).collect();
     let diagnostics = std::mem::take(&mut estate.diagnostics);
     Ok((ScanView { findings, summary, diagnostics, checks: metas, files }, estate))
@@ -411,6 +420,7 @@ fn summarise(
     Summary {
         files,
         checks_run,
+        checks_not_configured: Vec::new(),
         findings: open.len(),
         exempted: findings.len() - open.len(),
         by_severity,
