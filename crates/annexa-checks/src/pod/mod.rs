@@ -10,6 +10,7 @@ mod image_pull_policy_not_always;
 mod image_reference_invalid;
 mod image_registry_implicit;
 mod image_registry_not_allowed;
+mod image_signature_not_verified;
 mod image_tag_latest;
 mod liveness_probe_missing;
 mod memory_limit_missing;
@@ -29,6 +30,7 @@ pub use image_pull_policy_not_always::ImagePullPolicyNotAlways;
 pub use image_reference_invalid::ImageReferenceInvalid;
 pub use image_registry_implicit::ImageRegistryImplicit;
 pub use image_registry_not_allowed::ImageRegistryNotAllowed;
+pub use image_signature_not_verified::ImageSignatureNotVerified;
 pub use image_tag_latest::ImageTagLatest;
 pub use liveness_probe_missing::LivenessProbeMissing;
 pub use memory_limit_missing::MemoryLimitMissing;
@@ -58,4 +60,5 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &SecretInEnvVar,
     &ImageReferenceInvalid,
     &ImageRegistryNotAllowed,
+    &ImageSignatureNotVerified,
 ];
