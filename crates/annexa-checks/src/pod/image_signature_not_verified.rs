@@ -79,26 +79,48 @@ fn wildcard(pattern: &str, name: &str) -> bool {
     pattern == "*" || pattern.strip_suffix('*').map_or(pattern == name, |prefix| name.starts_with(prefix))
 }
 
-fn verified(cx: &Cx<'_>, namespace: Option<&str>) -> bool {
-    let name = namespace.unwrap_or("default");
-    let kyverno_cluster = cx.objects_of("ClusterPolicy").filter(|p| group(p) == "kyverno.io").any(|p| {
-        verifying_rules(p).any(|r| matched_namespaces(r).is_none_or(|names| names.iter().any(|n| wildcard(n, name))))
-    });
-    let kyverno_namespaced =
-        cx.objects_in("Policy", namespace).any(|p| group(p) == "kyverno.io" && verifying_rules(p).next().is_some());
-    let kyverno_image_policy = cx.objects_of("ImageValidatingPolicy").any(|p| group(p) == "policies.kyverno.io");
-    let sigstore = cx.objects_of("ClusterImagePolicy").any(|p| group(p) == "policy.sigstore.dev") && {
-        let declared = cx.objects_of("Namespace").find(|o| o.api_version == "v1" && o.name == name);
-        declared.is_none_or(|ns| ns.label(SIGSTORE_INCLUDE) == Some("true"))
-    };
-    let ratify = cx
-        .estate
-        .objects
-        .iter()
-        .any(|o| group(o) == "constraints.gatekeeper.sh" && o.kind.to_ascii_lowercase().contains("ratify"));
-    let portieris = cx.objects_of("ClusterImagePolicy").any(|p| group(p) == "portieris.cloud.ibm.com")
-        || cx.objects_in("ImagePolicy", namespace).any(|p| group(p) == "portieris.cloud.ibm.com");
-    kyverno_cluster || kyverno_namespaced || kyverno_image_policy || sigstore || ratify || portieris
+/// The verification policies of an estate, gathered once per run.
+struct Policies<'e> {
+    /// Kyverno ClusterPolicy rules that verify images.
+    cluster_rules: Vec<&'e Value>,
+    /// Whether something verifies every namespace: a Kyverno `ImageValidatingPolicy`, a
+    /// Ratify constraint or a Portieris ClusterImagePolicy.
+    everywhere: bool,
+    /// Whether a sigstore `ClusterImagePolicy` exists (namespaces opt in by label).
+    sigstore: bool,
+}
+
+impl<'e> Policies<'e> {
+    fn of(cx: &Cx<'e>) -> Policies<'e> {
+        let cluster_rules =
+            cx.objects_of("ClusterPolicy").filter(|p| group(p) == "kyverno.io").flat_map(verifying_rules).collect();
+        let ratify = cx
+            .estate
+            .objects
+            .iter()
+            .any(|o| group(o) == "constraints.gatekeeper.sh" && o.kind.to_ascii_lowercase().contains("ratify"));
+        let everywhere = ratify
+            || cx.objects_of("ImageValidatingPolicy").any(|p| group(p) == "policies.kyverno.io")
+            || cx.objects_of("ClusterImagePolicy").any(|p| group(p) == "portieris.cloud.ibm.com");
+        let sigstore = cx.objects_of("ClusterImagePolicy").any(|p| group(p) == "policy.sigstore.dev");
+        Policies { cluster_rules, everywhere, sigstore }
+    }
+
+    fn verify(&self, cx: &Cx<'_>, namespace: Option<&str>) -> bool {
+        let name = namespace.unwrap_or("default");
+        let cluster = self
+            .cluster_rules
+            .iter()
+            .any(|r| matched_namespaces(r).is_none_or(|names| names.iter().any(|n| wildcard(n, name))));
+        let namespaced =
+            cx.objects_in("Policy", namespace).any(|p| group(p) == "kyverno.io" && verifying_rules(p).next().is_some())
+                || cx.objects_in("ImagePolicy", namespace).any(|p| group(p) == "portieris.cloud.ibm.com");
+        let sigstore = self.sigstore && {
+            let declared = cx.objects_of("Namespace").find(|o| o.api_version == "v1" && o.name == name);
+            declared.is_none_or(|ns| ns.label(SIGSTORE_INCLUDE) == Some("true"))
+        };
+        self.everywhere || cluster || namespaced || sigstore
+    }
 }
 
 impl Check for ImageSignatureNotVerified {
@@ -107,9 +129,10 @@ impl Check for ImageSignatureNotVerified {
     }
 
     fn estate(&self, cx: &Cx<'_>, out: &mut Findings) {
+        let policies = Policies::of(cx);
         for namespace in &cx.workload_namespaces {
             let ns = namespace.as_deref();
-            if verified(cx, ns) {
+            if policies.verify(cx, ns) {
                 continue;
             }
             let declared =
