@@ -441,22 +441,43 @@ fn scan_selection_errors_say_what_was_meant() {
     assert!(found.iter().all(|f| f["check"] == "K8S-0001" || gives(f, "A.8.24")));
 }
 
+/// An `annexa.toml` in a scratch folder of its own, removed with it.
+struct ConfigFile {
+    dir: PathBuf,
+    path: String,
+}
+
+impl ConfigFile {
+    fn new(name: &str, text: &str) -> ConfigFile {
+        let dir = std::env::temp_dir().join(format!("annexa-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("annexa.toml").to_string_lossy().into_owned();
+        let file = ConfigFile { dir, path };
+        file.write(text);
+        file
+    }
+
+    fn write(&self, text: &str) {
+        std::fs::write(&self.path, text).unwrap();
+    }
+}
+
+impl Drop for ConfigFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 #[test]
 fn an_exemption_for_an_unknown_check_is_an_error_at_its_line() {
-    let dir = std::env::temp_dir().join(format!("annexa-exemption-typo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("annexa.toml");
-    std::fs::write(
-        &config,
+    let config = ConfigFile::new(
+        "exemption-typo",
         "[[exemptions]]\ncheck = \"K8S-0001\"\nowner = \"a\"\nreason = \"b\"\nexpires = 2999-01-01\n\n[[exemptions]]\ncheck = \"privileged-containr\"\nowner = \"a\"\nreason = \"b\"\nexpires = 2999-01-01\n",
-    )
-    .unwrap();
-    let config = config.to_string_lossy().into_owned();
-    let run = annexa(&["scan", "examples/estate", "--config", &config]);
-    std::fs::remove_dir_all(&dir).ok();
+    );
+    let run = annexa(&["scan", "examples/estate", "--config", &config.path]);
     assert_eq!(run.code, Some(2));
     assert!(
-        run.stderr.contains(&format!("{config}:7: exemption for unknown check `privileged-containr`"))
+        run.stderr.contains(&format!("{}:7: exemption for unknown check `privileged-containr`", config.path))
             && run.stderr.contains("did you mean `privileged-container`"),
         "{}",
         run.stderr
@@ -465,13 +486,10 @@ fn an_exemption_for_an_unknown_check_is_an_error_at_its_line() {
 
 #[test]
 fn allowed_registries_in_annexa_toml_drive_the_registry_checks() {
-    let dir = std::env::temp_dir().join(format!("annexa-registries-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("annexa.toml");
-    let config_arg = config.to_string_lossy().into_owned();
+    let config = ConfigFile::new("registries", "");
     let registry_findings = |toml: &str| -> Vec<serde_json::Value> {
-        std::fs::write(&config, toml).unwrap();
-        let value = json(&["scan", "examples/estate", "--format", "json", "--config", &config_arg]);
+        config.write(toml);
+        let value = json(&["scan", "examples/estate", "--format", "json", "--config", &config.path]);
         let findings = value["findings"].as_array().unwrap();
         findings.iter().filter(|f| f["check"] == "K8S-0046" || f["check"] == "DKR-0013").cloned().collect()
     };
@@ -485,9 +503,8 @@ fn allowed_registries_in_annexa_toml_drive_the_registry_checks() {
         "[scan]\nallowed_registries = [\"ghcr.io\", \"docker.io\", \"gcr.io\", \"registry.example.com\", \"quay.io\"]\n",
     );
     assert!(everything.len() < narrow.len(), "{everything:?}");
-    std::fs::write(&config, "[scan]\nallowed_registry = [\"ghcr.io\"]\n").unwrap();
-    let run = annexa(&["scan", "examples/estate", "--config", &config_arg]);
-    std::fs::remove_dir_all(&dir).ok();
+    config.write("[scan]\nallowed_registry = [\"ghcr.io\"]\n");
+    let run = annexa(&["scan", "examples/estate", "--config", &config.path]);
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains(":2: unknown field `allowed_registry`"), "{}", run.stderr);
 }
