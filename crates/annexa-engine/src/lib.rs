@@ -108,7 +108,8 @@ impl Error {
                 suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")
             )),
             Error::UnknownCheck { .. } => Some(
-                "name a check by id or slug (`annexa checks` lists them) or an Annex A control such as `A.8.9`"
+                "name a check by id or slug (`annexa checks` lists them); `annexa scan --checks` and `--skip` \
+                 also take an Annex A control such as `A.8.9`"
                     .to_owned(),
             ),
             Error::UnknownExemptionCheck { suggestions, .. } if !suggestions.is_empty() => Some(format!(

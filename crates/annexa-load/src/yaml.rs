@@ -136,8 +136,10 @@ const MAX_REPAIRS: usize = 16;
 /// block that holds the scalar, and saphyr holds to that; libyaml, PyYAML and the Go library
 /// kubectl reads manifests with do not, and manifests in the wild rely on it (the Kafka
 /// StatefulSet of the Kubernetes examples, among others). Leading white space of a flow
-/// scalar's continuation lines is not part of its value, and no line is added or removed,
-/// so the value and every position outside the scalar stay the same.
+/// scalar's continuation lines is not part of its value, so it is replaced by spaces up to the
+/// quote's column; no line is added or removed, so the value and every line number stay the
+/// same, and so do columns outside the scalar's own lines. (A tab that saphyr refuses as
+/// indentation before it gets to the scalar is another error, left as it is.)
 fn reindent_quoted(text: &str, line: usize, col: usize) -> Option<String> {
     let start = line_offset(text, line);
     let (quote_at, quote) = text.get(start..)?.char_indices().nth(col).map(|(i, c)| (start + i, c))?;
@@ -185,8 +187,8 @@ fn reindent_quoted(text: &str, line: usize, col: usize) -> Option<String> {
             return None;
         }
         fixed.push_str(&text[copied..at]);
-        fixed.extend(std::iter::repeat_n(' ', col - blank));
-        copied = at;
+        fixed.extend(std::iter::repeat_n(' ', col));
+        copied = at + blank;
     }
     if copied == 0 {
         return None;

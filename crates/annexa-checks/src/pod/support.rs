@@ -200,7 +200,7 @@ fn placeholder(image: &str) -> bool {
     image.contains('$') || image.contains("{{")
 }
 
-/// The longest repository name (registry and path) the reference grammar accepts.
+/// The longest repository path (the registry aside) the reference grammar accepts.
 const NAME_MAX: usize = 255;
 
 /// Why the kubelet cannot parse an image reference, or `None` when it can, and for an empty
@@ -235,8 +235,12 @@ pub(crate) fn image_problem(image: &str) -> Option<String> {
             )
         });
     }
-    if registry.map_or(0, |r| r.len() + 1) + path.len() > NAME_MAX {
-        return Some(format!("the repository name is longer than {NAME_MAX} characters"));
+    // distribution/reference 0.6 (the kubelet's since Kubernetes 1.31) bounds the path alone,
+    // once normalised: a one-component Docker Hub name is `library/<name>`.
+    let docker_hub = registry.is_none_or(|r| r == "docker.io" || r == "index.docker.io");
+    let library = if docker_hub && !path.contains('/') { "library/".len() } else { 0 };
+    if library + path.len() > NAME_MAX {
+        return Some(format!("the repository path is longer than {NAME_MAX} characters"));
     }
     if let Some(tag) = tag.filter(|t| !tag_ok(t)) {
         return Some(format!(
@@ -262,7 +266,9 @@ fn registry_ok(registry: &str) -> bool {
                 None => return false,
             },
         };
-        (address.parse::<std::net::Ipv6Addr>().is_ok(), port)
+        // The grammar takes hexadecimal digits and colons only: no IPv4-mapped form, no zone.
+        let grammar = address.bytes().all(|b| b.is_ascii_hexdigit() || b == b':');
+        (grammar && address.parse::<std::net::Ipv6Addr>().is_ok(), port)
     } else {
         let (host, port) = match registry.split_once(':') {
             Some((host, port)) => (host, Some(port)),
@@ -497,8 +503,13 @@ mod tests {
             let problem = image_problem(image).unwrap_or_default();
             assert!(problem.contains(why), "{image}: {problem:?} should say {why:?}");
         }
-        let long = format!("registry.example.com/{}", "a".repeat(250));
+        // The path alone counts, once normalised.
+        assert!(image_problem(&format!("registry.example.com/{}", "a".repeat(250))).is_none());
+        let long = format!("registry.example.com/{}", "a".repeat(256));
         assert!(image_problem(&long).unwrap_or_default().contains("longer than 255"));
+        assert!(image_problem(&"a".repeat(250)).unwrap_or_default().contains("longer than 255"));
+        assert!(image_problem(&format!("team/{}", "a".repeat(250))).is_none());
+        assert!(image_problem("[::ffff:1.2.3.4]:5000/app").unwrap_or_default().contains("registry"));
         assert!(image_problem(&format!("nginx:{}", "1".repeat(129))).is_some());
         assert!(image_problem(&format!("nginx:{}", "1".repeat(128))).is_none());
     }

@@ -219,8 +219,11 @@ fn annex_a(input: &str) -> Option<AnnexA> {
 /// The text under a doc heading, up to the next heading, as one line. Doc comments keep the
 /// space after `///`, so headings are found on lines as written, leading spaces aside.
 pub fn doc_section(doc: &str, heading: &str) -> String {
-    let is_heading = |line: &str| line.trim_start().starts_with("## ");
-    let mut lines = doc.lines().skip_while(|line| !(is_heading(line) && line.trim()[3..].trim() == heading));
+    fn title(line: &str) -> Option<&str> {
+        line.trim_start().strip_prefix("## ").map(str::trim)
+    }
+    let is_heading = |line: &str| title(line).is_some();
+    let mut lines = doc.lines().skip_while(|line| title(line) != Some(heading));
     if lines.next().is_none() {
         return String::new();
     }
@@ -441,6 +444,7 @@ mod tests {
         assert_eq!(doc_section(doc, "Remediation"), "Fix it, today.");
         assert_eq!(doc_section(doc, "References"), "A book.");
         assert_eq!(doc_section(doc, "Why it matters"), "");
+        assert_eq!(doc_section("## \n## Remediation\n Do.\n", "Remediation"), "Do.");
     }
 
     /// What every finding carries as its remediation: the section alone, never the next one.
