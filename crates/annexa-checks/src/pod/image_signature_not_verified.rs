@@ -3,6 +3,7 @@
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::{At, Object, Value};
+use std::collections::HashMap;
 
 /// The label with which a namespace opts in to sigstore's policy-controller.
 const SIGSTORE_INCLUDE: &str = "policy.sigstore.dev/include";
@@ -14,9 +15,12 @@ check! {
     /// in another repository, scan it along, or record where verification happens as an
     /// exemption in `annexa.toml`, with its owner and expiry. A namespace counts as verified
     /// when:
-    /// - a Kyverno ClusterPolicy with a `verifyImages` rule matches it (a rule that lists
-    ///   namespaces must list it), a Kyverno Policy with one lives in it, or a Kyverno
-    ///   `ImageValidatingPolicy` exists;
+    /// - a Kyverno ClusterPolicy with an enforcing `verifyImages` rule matches it (by the
+    ///   namespaces of its `match` blocks, less those of `exclude` blocks that name only
+    ///   namespaces), a Kyverno Policy with one lives in it, or a Kyverno
+    ///   `ImageValidatingPolicy` exists. A rule enforces when its `verifyImages` entries say
+    ///   `failureAction: Enforce`, or say nothing and the policy's `validationFailureAction` is
+    ///   `Enforce`: Kyverno's default, `Audit`, lets unsigned images run;
     /// - a sigstore `ClusterImagePolicy` exists and the namespace opts in with the label
     ///   `policy.sigstore.dev/include: "true"` (a namespace not declared in the estate gets the
     ///   benefit of the doubt);
@@ -54,24 +58,58 @@ fn group(o: &Object) -> &str {
     o.api_version.split('/').next().unwrap_or_default()
 }
 
-/// The Kyverno rules of a policy that verify images.
+/// The Kyverno rules of a policy that verify images and block what fails: `Enforce` on the
+/// `verifyImages` entries (Kyverno 1.13 and later) or, when they say nothing, on the policy's
+/// `validationFailureAction`. Kyverno's default is `Audit`, which only reports.
 fn verifying_rules(p: &Object) -> impl Iterator<Item = &Value> {
+    let enforce = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(|a| a.eq_ignore_ascii_case("enforce"));
+    let policy_enforces = enforce(p.value.at("/spec/validationFailureAction"));
     let rules = p.value.at("/spec/rules").and_then(Value::as_array).into_iter().flatten();
-    rules.filter(|r| r.get("verifyImages").and_then(Value::as_array).is_some_and(|v| !v.is_empty()))
+    rules.filter(move |r| {
+        let entries = r.get("verifyImages").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        entries.iter().any(|e| match e.get("failureAction") {
+            Some(action) => enforce(Some(action)),
+            None => policy_enforces,
+        })
+    })
 }
 
-/// The namespaces a Kyverno rule's `match` names, or `None` when it names none (every
-/// namespace).
-fn matched_namespaces(rule: &Value) -> Option<Vec<&str>> {
-    let m = rule.get("match")?;
-    let blocks = ["any", "all"]
-        .into_iter()
-        .filter_map(|k| m.get(k).and_then(Value::as_array))
-        .flatten()
-        .chain(std::iter::once(m))
-        .filter_map(|b| b.at("/resources/namespaces").and_then(Value::as_array));
-    let names: Vec<&str> = blocks.flatten().filter_map(Value::as_str).collect();
-    (!names.is_empty()).then_some(names)
+/// Whether a Kyverno resource filter (`match` or `exclude` block) names namespace `name`:
+/// `Some(true)` when its `namespaces` list it, `Some(false)` when they do not, `None` when
+/// the block names no namespaces.
+fn names_namespace(block: &Value, name: &str) -> Option<bool> {
+    let list = block.at("/resources/namespaces").and_then(Value::as_array)?;
+    Some(list.iter().filter_map(Value::as_str).any(|n| wildcard(n, name)))
+}
+
+/// Whether a Kyverno rule applies to pods of namespace `name`: its `match` (`any` blocks, one
+/// of which must hold; `all` blocks, each of which must; or one legacy block) lets the
+/// namespace in, and no `exclude` block that names only namespaces takes it out.
+fn covers(rule: &Value, name: &str) -> bool {
+    fn blocks<'v>(filter: &'v Value, key: &str) -> Vec<&'v Value> {
+        filter.get(key).and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default()
+    }
+    let matched = rule.get("match").is_none_or(|m| {
+        let (any, all) = (blocks(m, "any"), blocks(m, "all"));
+        let admits = |b: &Value| names_namespace(b, name) != Some(false);
+        if any.is_empty() && all.is_empty() {
+            admits(m)
+        } else {
+            (any.is_empty() || any.iter().any(|b| admits(b))) && all.iter().all(|b| admits(b))
+        }
+    });
+    // An exclusion narrowed by names or labels leaves the rest of the namespace verified.
+    let excluded = rule.get("exclude").is_some_and(|x| {
+        let mut candidates = blocks(x, "any");
+        candidates.extend(blocks(x, "all"));
+        candidates.push(x);
+        candidates.iter().any(|b| {
+            let narrowed =
+                ["names", "selector", "namespaceSelector"].iter().any(|k| b.at(&format!("/resources/{k}")).is_some());
+            !narrowed && names_namespace(b, name) == Some(true)
+        })
+    });
+    matched && !excluded
 }
 
 /// `*` and a trailing `*`, as Kyverno matches namespace names.
@@ -88,6 +126,8 @@ struct Policies<'e> {
     everywhere: bool,
     /// Whether a sigstore `ClusterImagePolicy` exists (namespaces opt in by label).
     sigstore: bool,
+    /// The Namespace objects of the estate, by name.
+    namespaces: HashMap<&'e str, &'e Object>,
 }
 
 impl<'e> Policies<'e> {
@@ -103,22 +143,19 @@ impl<'e> Policies<'e> {
             || cx.objects_of("ImageValidatingPolicy").any(|p| group(p) == "policies.kyverno.io")
             || cx.objects_of("ClusterImagePolicy").any(|p| group(p) == "portieris.cloud.ibm.com");
         let sigstore = cx.objects_of("ClusterImagePolicy").any(|p| group(p) == "policy.sigstore.dev");
-        Policies { cluster_rules, everywhere, sigstore }
+        let namespaces =
+            cx.objects_of("Namespace").filter(|o| o.api_version == "v1").map(|o| (o.name.as_str(), o)).collect();
+        Policies { cluster_rules, everywhere, sigstore, namespaces }
     }
 
     fn verify(&self, cx: &Cx<'_>, namespace: Option<&str>) -> bool {
         let name = namespace.unwrap_or("default");
-        let cluster = self
-            .cluster_rules
-            .iter()
-            .any(|r| matched_namespaces(r).is_none_or(|names| names.iter().any(|n| wildcard(n, name))));
+        let cluster = self.cluster_rules.iter().any(|r| covers(r, name));
         let namespaced =
             cx.objects_in("Policy", namespace).any(|p| group(p) == "kyverno.io" && verifying_rules(p).next().is_some())
                 || cx.objects_in("ImagePolicy", namespace).any(|p| group(p) == "portieris.cloud.ibm.com");
-        let sigstore = self.sigstore && {
-            let declared = cx.objects_of("Namespace").find(|o| o.api_version == "v1" && o.name == name);
-            declared.is_none_or(|ns| ns.label(SIGSTORE_INCLUDE) == Some("true"))
-        };
+        let sigstore =
+            self.sigstore && { self.namespaces.get(name).is_none_or(|ns| ns.label(SIGSTORE_INCLUDE) == Some("true")) };
         self.everywhere || cluster || namespaced || sigstore
     }
 }
@@ -135,8 +172,7 @@ impl Check for ImageSignatureNotVerified {
             if policies.verify(cx, ns) {
                 continue;
             }
-            let declared =
-                ns.and_then(|name| cx.objects_of("Namespace").find(|o| o.api_version == "v1" && o.name == name));
+            let declared = ns.and_then(|name| policies.namespaces.get(name).copied());
             let Some(at) = declared.or_else(|| cx.workloads_in(ns).next().map(|(o, _)| o)) else { continue };
             let shown =
                 ns.map_or_else(|| "the namespace they are applied to".to_owned(), |n| format!("namespace `{n}`"));
@@ -169,6 +205,33 @@ mod tests {
         let got = fired(DEPLOYMENT);
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].0.contains("namespace `shop`") && got[0].1 == 4, "{got:?}");
+    }
+
+    fn rule(yaml: &str) -> Value {
+        let parsed = annexa_load::yaml::parse(yaml, annexa_load::yaml::Limits::default());
+        parsed.docs.into_iter().next().map(|d| d.value).unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn kyverno_match_and_exclude_blocks_decide_the_namespaces() {
+        // One `any` block without namespaces lets every namespace in.
+        let open = rule("match:\n  any:\n  - resources: {namespaces: [other]}\n  - resources: {kinds: [Pod]}\n");
+        assert!(covers(&open, "shop"));
+        let listed = rule("match:\n  any:\n  - resources: {namespaces: [other, \"team-*\"]}\n");
+        assert!(!covers(&listed, "shop") && covers(&listed, "team-a"));
+        let all = rule("match:\n  all:\n  - resources: {kinds: [Pod]}\n  - resources: {namespaces: [other]}\n");
+        assert!(!covers(&all, "shop"));
+        let legacy = rule("match:\n  resources: {namespaces: [shop]}\n");
+        assert!(covers(&legacy, "shop") && !covers(&legacy, "other"));
+        let excluded = rule(
+            "match:\n  any:\n  - resources: {kinds: [Pod]}\nexclude:\n  any:\n  - resources: {namespaces: [shop]}\n",
+        );
+        assert!(!covers(&excluded, "shop") && covers(&excluded, "other"));
+        // An exclusion of some pods only leaves the namespace verified.
+        let narrow = rule(
+            "match:\n  any:\n  - resources: {kinds: [Pod]}\nexclude:\n  any:\n  - resources: {namespaces: [shop], names: [debug-*]}\n",
+        );
+        assert!(covers(&narrow, "shop"));
     }
 
     #[test]
