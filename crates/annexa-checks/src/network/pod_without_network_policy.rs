@@ -14,9 +14,9 @@ check! {
     /// `DoesNotExist`) must all hold. Cilium policies (`endpointSelector`, namespaced and
     /// clusterwide) and Calico policies (`selector`, namespaced and global) count too; a
     /// Calico expression annexa cannot evaluate is taken to select the pod. Pods on the host
-    /// network are judged like the others, and their finding says they share the node's
-    /// network, whose traffic most network plugins cannot tell apart from theirs (K8S-0009
-    /// reports the host network itself). Objects without
+    /// network are reported whatever the policies say: Kubernetes leaves policy for them
+    /// undefined and most network plugins cannot tell their traffic from the node's, so no
+    /// policy segments them (K8S-0009 reports the host network itself). Objects without
     /// `metadata.namespace` are compared with policies without one, as they land in the same
     /// namespace when applied together.
     ///
@@ -31,7 +31,8 @@ check! {
     /// Add a default-deny NetworkPolicy to each namespace (`podSelector: {}` with
     /// `policyTypes: [Ingress, Egress]`), then policies that allow the flows each workload
     /// needs, selected by the workload's pod labels. Check that the cluster's network plugin
-    /// enforces NetworkPolicy.
+    /// enforces NetworkPolicy. Pods on the host network need it taken away (or a host
+    /// firewall) instead.
     ///
     /// ## References
     /// Kubernetes documentation, *Network Policies* (isolated and non-isolated pods, default
@@ -56,23 +57,20 @@ impl Check for PodWithoutNetworkPolicy {
     fn workload(&self, cx: &Cx<'_>, o: &Object, w: &Workload, out: &mut Findings) {
         let namespace = o.namespace.as_deref();
         let labels = pod_labels(o, w);
+        if pod_flag(o, w, "hostNetwork") {
+            let message = "these pods share the node's network, where network policies do not reliably apply, so \
+                           nothing segments them";
+            out.object(&Self::META, o, "/metadata/name", message.to_owned());
+            return;
+        }
         if covered(cx, namespace, &labels) {
             return;
         }
-        let host = if pod_flag(o, w, "hostNetwork") {
-            "; they share the node's network, where most network plugins apply no policy at all"
-        } else {
-            ""
-        };
         out.object(
             &Self::META,
             o,
             "/metadata/name",
-            format!(
-                "no network policy in {} selects these pods ({}){host}",
-                namespace_phrase(namespace),
-                describe(&labels)
-            ),
+            format!("no network policy in {} selects these pods ({})", namespace_phrase(namespace), describe(&labels)),
         );
     }
 }
