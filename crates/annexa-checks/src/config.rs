@@ -38,11 +38,40 @@ pub(crate) fn full_image_name(name: &str) -> String {
 }
 
 impl Settings {
+    /// Why an entry of `allowed_registries` cannot be matched as written, with its index: an
+    /// empty entry, a URL, a tag or a digest (entries name registries and paths, not images).
+    pub fn problems(&self) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for (i, entry) in self.allowed_registries.iter().enumerate() {
+            let e = entry.trim();
+            let last = e.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+            let why = if e.is_empty() {
+                "is empty"
+            } else if e.contains("://") {
+                "is a URL; write the registry host and path alone (`registry.example.com/team`)"
+            } else if e.contains(char::is_whitespace) {
+                "contains white space"
+            } else if e.contains('@') || (e.contains('/') && last.contains(':')) {
+                "names an image (a tag or digest); write the registry or registry path it comes from"
+            } else {
+                continue;
+            };
+            out.push((i, format!("`allowed_registries` entry `{entry}` {why}")));
+        }
+        out
+    }
+
     /// Whether a full image name (`docker.io/library/nginx`, `ghcr.io/acme/web`) starts with an
     /// allowed registry or registry path, whole path components only.
     pub fn allows(&self, name: &str) -> bool {
         self.allowed_registries.iter().map(|a| a.trim().trim_end_matches('/')).filter(|a| !a.is_empty()).any(|a| {
-            name.get(..a.len()).is_some_and(|head| head.eq_ignore_ascii_case(a))
+            // Docker Hub's older host name is the same registry.
+            let a = match a.get(..16) {
+                Some(head) if head.eq_ignore_ascii_case("index.docker.io/") => format!("docker.io/{}", &a[16..]),
+                _ if a.eq_ignore_ascii_case("index.docker.io") => "docker.io".to_owned(),
+                _ => a.to_owned(),
+            };
+            name.get(..a.len()).is_some_and(|head| head.eq_ignore_ascii_case(&a))
                 && (name.len() == a.len() || name.as_bytes()[a.len()] == b'/')
         })
     }
@@ -99,5 +128,24 @@ mod tests {
         assert!(!s.allows("registry.example.com.evil.io/web"));
         assert!(!s.allows("docker.io/library/nginx"));
         assert!(!Settings::default().allows("registry.example.com/shop/web"));
+        let hub = Settings { allowed_registries: vec!["index.docker.io".into(), "INDEX.DOCKER.IO/acme".into()] };
+        assert!(hub.allows("docker.io/library/nginx") && hub.allows("docker.io/acme/web"));
+    }
+
+    #[test]
+    fn entries_that_cannot_match_are_problems() {
+        let s = Settings {
+            allowed_registries: vec![
+                "registry.example.com".into(),
+                "localhost:5000".into(),
+                "ghcr.io/acme/".into(),
+                " ".into(),
+                "https://registry.example.com".into(),
+                "ghcr.io/acme/web:1.0".into(),
+                "ghcr.io/acme/web@sha256:00".into(),
+            ],
+        };
+        let bad: Vec<usize> = s.problems().into_iter().map(|(i, _)| i).collect();
+        assert_eq!(bad, [3, 4, 5, 6]);
     }
 }

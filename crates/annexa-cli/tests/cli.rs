@@ -507,6 +507,15 @@ fn allowed_registries_in_annexa_toml_drive_the_registry_checks() {
     let run = annexa(&["scan", "examples/estate", "--config", &config.path]);
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains(":2: unknown field `allowed_registry`"), "{}", run.stderr);
+    // An entry that could never match is an error, not a reason to report every image.
+    config.write("# registries\n[scan]\nallowed_registries = [\"https://registry.example.com\"]\n");
+    let run = annexa(&["scan", "examples/estate", "--config", &config.path]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains(":3: `allowed_registries` entry `https://registry.example.com` is a URL"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

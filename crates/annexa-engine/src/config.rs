@@ -88,6 +88,10 @@ impl Config {
             let line = e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             ConfigError { path: path.display().to_string(), line, message: e.message().to_owned() }
         })?;
+        if let Some((_, message)) = config.scan.problems().into_iter().next() {
+            let line = text.lines().position(|l| l.trim_start().starts_with("allowed_registries")).map_or(1, |i| i + 1);
+            return Err(ConfigError { path: path.display().to_string(), line, message });
+        }
         // Each exemption's line: the n-th `[[exemptions]]` header.
         let headers: Vec<u32> =
             text.lines().enumerate().filter(|(_, l)| l.trim() == "[[exemptions]]").map(|(i, _)| i as u32 + 1).collect();
