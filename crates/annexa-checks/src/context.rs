@@ -36,6 +36,8 @@ pub struct Cx<'a> {
 pub struct Memo {
     /// Whether the estate uses Istio.
     pub istio: OnceLock<bool>,
+    /// The workloads no network policy selects, indexed by pod label.
+    pub(crate) unprotected: OnceLock<crate::network::selector::Unprotected>,
 }
 
 impl<'a> Cx<'a> {

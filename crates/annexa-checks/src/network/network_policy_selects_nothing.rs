@@ -1,6 +1,6 @@
 //! NetworkPolicies whose pod selector matches no workload.
 
-use super::selector::{Labels, covered, is_k8s_policy, namespace_phrase, plain, pod_labels, selects};
+use super::selector::{Labels, Unprotected, is_k8s_policy, namespace_phrase, plain, selects};
 use crate::context::Cx;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::At;
@@ -67,11 +67,9 @@ impl Check for NetworkPolicySelectsNothing {
         if selects(selector, &Labels::new(), plain) {
             return;
         }
-        let elsewhere = cx.estate.workloads.iter().find_map(|w| {
-            let target = cx.estate.objects.get(w.object)?;
-            let labels = pod_labels(target, w);
-            let other = target.namespace.as_deref();
-            (other != namespace && selects(selector, &labels, plain) && !covered(cx, other, &labels)).then_some(target)
+        let elsewhere = Unprotected::of(cx).candidates(selector).into_iter().find_map(|(i, labels)| {
+            let target = cx.estate.objects.get(cx.estate.workloads.get(*i)?.object)?;
+            (target.namespace.as_deref() != namespace && selects(selector, labels, plain)).then_some(target)
         });
         if let Some(target) = elsewhere {
             out.object(

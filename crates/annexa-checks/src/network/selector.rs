@@ -5,7 +5,7 @@ use crate::context::Cx;
 use annexa_load::At;
 use annexa_load::Value;
 use annexa_load::{Object, Workload};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Pod labels, as text.
 pub(crate) type Labels = BTreeMap<String, String>;
@@ -176,4 +176,51 @@ pub(crate) fn describe(labels: &Labels) -> String {
     }
     let shown: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
     format!("labels `{}`", shown.join(", "))
+}
+
+/// The workloads of an estate that no network policy selects, with their pod labels, indexed
+/// by label so that a policy's `matchLabels` finds its candidates without a pass over all of
+/// them.
+#[derive(Debug, Default)]
+pub(crate) struct Unprotected {
+    /// Index into `estate.workloads`, and the pod labels.
+    pub(crate) workloads: Vec<(usize, Labels)>,
+    /// `(key, value)` to positions in `workloads`.
+    by_label: HashMap<(String, String), Vec<usize>>,
+}
+
+impl Unprotected {
+    /// Built once per run, on first use.
+    pub(crate) fn of<'c>(cx: &'c Cx<'_>) -> &'c Unprotected {
+        cx.memo.unprotected.get_or_init(|| {
+            let mut out = Unprotected::default();
+            for (i, w) in cx.estate.workloads.iter().enumerate() {
+                let Some(o) = cx.estate.objects.get(w.object) else { continue };
+                let labels = pod_labels(o, w);
+                if covered(cx, o.namespace.as_deref(), &labels) {
+                    continue;
+                }
+                for (k, v) in &labels {
+                    out.by_label.entry((k.clone(), v.clone())).or_default().push(out.workloads.len());
+                }
+                out.workloads.push((i, labels));
+            }
+            out
+        })
+    }
+
+    /// The unprotected workloads a selector may select: those carrying the first of its
+    /// `matchLabels`, or all of them when it has none.
+    pub(crate) fn candidates(&self, selector: Option<&Value>) -> Vec<&(usize, Labels)> {
+        let first = selector
+            .and_then(|s| s.get("matchLabels"))
+            .and_then(Value::as_object)
+            .and_then(|m| m.iter().find_map(|(k, v)| text(v).map(|v| (k.clone(), v))));
+        match first {
+            Some(pair) => {
+                self.by_label.get(&pair).into_iter().flatten().filter_map(|&i| self.workloads.get(i)).collect()
+            }
+            None => self.workloads.iter().collect(),
+        }
+    }
 }
