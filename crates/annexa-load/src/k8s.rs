@@ -56,6 +56,12 @@ impl Object {
         Location { file: self.file.clone(), line: pos.line, col: pos.col, pointer: pointer.to_owned() }
     }
 
+    /// The API group: `networking.k8s.io` for `networking.k8s.io/v1`, empty for the core group
+    /// (`v1`).
+    pub fn group(&self) -> &str {
+        self.api_version.split_once('/').map_or("", |(group, _)| group)
+    }
+
     /// `metadata.labels` and `metadata.annotations` values.
     pub fn label(&self, key: &str) -> Option<&str> {
         self.value.at("/metadata/labels").and_then(|l| l.get(key)).and_then(Value::as_str)

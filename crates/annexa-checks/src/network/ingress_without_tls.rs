@@ -57,8 +57,7 @@ impl Check for IngressWithoutTls {
     }
 
     fn object(&self, _cx: &Cx<'_>, o: &Object, out: &mut Findings) {
-        let group = o.api_version.split('/').next().unwrap_or_default();
-        if o.kind != "Ingress" || !matches!(group, "networking.k8s.io" | "extensions") {
+        if o.kind != "Ingress" || !matches!(o.group(), "networking.k8s.io" | "extensions") {
             return;
         }
         let tls = o.value.at("/spec/tls").and_then(Value::as_array).filter(|a| !a.is_empty());

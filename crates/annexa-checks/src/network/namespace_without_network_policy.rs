@@ -60,10 +60,8 @@ impl Check for NamespaceWithoutNetworkPolicy {
             return;
         }
         let namespace = Some(o.name.as_str());
-        let has_own = NAMESPACED.iter().any(|(kind, groups)| {
-            cx.objects_in(kind, namespace)
-                .any(|p| groups.contains(&p.api_version.split('/').next().unwrap_or_default()))
-        });
+        let has_own =
+            NAMESPACED.iter().any(|(kind, groups)| cx.objects_in(kind, namespace).any(|p| groups.contains(&p.group())));
         // A pod with no labels is selected only by a policy that selects the whole namespace.
         if has_own || covered(cx, namespace, &Labels::new()) {
             return;

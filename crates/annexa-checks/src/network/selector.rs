@@ -90,8 +90,7 @@ pub(crate) fn covered(cx: &Cx<'_>, namespace: Option<&str>, labels: &Labels) -> 
         ["CiliumClusterwideNetworkPolicy", "GlobalNetworkPolicy"].into_iter().flat_map(|k| cx.objects_of(k));
     in_namespace.chain(cluster_wide).any(|p| {
         let same_namespace = p.namespace.as_deref() == namespace;
-        let group = p.api_version.split('/').next().unwrap_or_default();
-        match (p.kind.as_str(), group) {
+        match (p.kind.as_str(), p.group()) {
             ("NetworkPolicy", "networking.k8s.io" | "extensions") => {
                 same_namespace && selects(p.value.at("/spec/podSelector"), labels, plain)
             }

@@ -90,10 +90,6 @@ fn aws_minimum(policy: &str) -> Option<u8> {
     })
 }
 
-fn group(o: &Object) -> &str {
-    o.api_version.split('/').next().unwrap_or_default()
-}
-
 fn text<'v>(o: &'v Object, pointer: &str) -> Option<&'v str> {
     o.value.at(pointer).and_then(Value::as_str)
 }
@@ -128,8 +124,8 @@ impl Check for TlsBelow12 {
     }
 
     fn object(&self, _cx: &Cx<'_>, o: &Object, out: &mut Findings) {
-        match (o.kind.as_str(), group(o)) {
-            ("ConfigMap", "v1") => {
+        match (o.kind.as_str(), o.group()) {
+            ("ConfigMap", "") => {
                 let Some(list) = text(o, "/data/ssl-protocols") else { return };
                 let old = nginx_old(list);
                 if !old.is_empty() {
@@ -149,7 +145,7 @@ impl Check for TlsBelow12 {
                 }
                 Self::aws(o, out);
             }
-            ("Service", "v1") => Self::aws(o, out),
+            ("Service", "") => Self::aws(o, out),
             ("TLSOption", "traefik.io" | "traefik.containo.us") => {
                 if let Some(v) = text(o, "/spec/minVersion").filter(|v| matches!(*v, "VersionTLS10" | "VersionTLS11")) {
                     let message = format!("Traefik TLS option accepts `{v}`, older than TLS 1.2");

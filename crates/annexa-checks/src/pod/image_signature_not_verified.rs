@@ -1,6 +1,7 @@
 //! Namespaces whose images no admission policy verifies the signatures of.
 
 use crate::context::Cx;
+use crate::network::selector::namespace_phrase;
 use crate::{Check, CheckMeta, Findings, Target, check};
 use annexa_load::{At, Object, Value};
 use std::collections::HashMap;
@@ -52,10 +53,6 @@ check! {
     controls: [A5_21, A8_19, A8_32],
     strategies: [D204_5_1_1],
     aliases: ["C-0236", "C-0237", "verify-image"],
-}
-
-fn group(o: &Object) -> &str {
-    o.api_version.split('/').next().unwrap_or_default()
 }
 
 /// The Kyverno rules of a policy that verify images and block what fails: `Enforce` on the
@@ -133,16 +130,16 @@ struct Policies<'e> {
 impl<'e> Policies<'e> {
     fn of(cx: &Cx<'e>) -> Policies<'e> {
         let cluster_rules =
-            cx.objects_of("ClusterPolicy").filter(|p| group(p) == "kyverno.io").flat_map(verifying_rules).collect();
+            cx.objects_of("ClusterPolicy").filter(|p| p.group() == "kyverno.io").flat_map(verifying_rules).collect();
         let ratify = cx
             .estate
             .objects
             .iter()
-            .any(|o| group(o) == "constraints.gatekeeper.sh" && o.kind.to_ascii_lowercase().contains("ratify"));
+            .any(|o| o.group() == "constraints.gatekeeper.sh" && o.kind.to_ascii_lowercase().contains("ratify"));
         let everywhere = ratify
-            || cx.objects_of("ImageValidatingPolicy").any(|p| group(p) == "policies.kyverno.io")
-            || cx.objects_of("ClusterImagePolicy").any(|p| group(p) == "portieris.cloud.ibm.com");
-        let sigstore = cx.objects_of("ClusterImagePolicy").any(|p| group(p) == "policy.sigstore.dev");
+            || cx.objects_of("ImageValidatingPolicy").any(|p| p.group() == "policies.kyverno.io")
+            || cx.objects_of("ClusterImagePolicy").any(|p| p.group() == "portieris.cloud.ibm.com");
+        let sigstore = cx.objects_of("ClusterImagePolicy").any(|p| p.group() == "policy.sigstore.dev");
         let namespaces =
             cx.objects_of("Namespace").filter(|o| o.api_version == "v1").map(|o| (o.name.as_str(), o)).collect();
         Policies { cluster_rules, everywhere, sigstore, namespaces }
@@ -151,11 +148,12 @@ impl<'e> Policies<'e> {
     fn verify(&self, cx: &Cx<'_>, namespace: Option<&str>) -> bool {
         let name = namespace.unwrap_or("default");
         let cluster = self.cluster_rules.iter().any(|r| covers(r, name));
-        let namespaced =
-            cx.objects_in("Policy", namespace).any(|p| group(p) == "kyverno.io" && verifying_rules(p).next().is_some())
-                || cx.objects_in("ImagePolicy", namespace).any(|p| group(p) == "portieris.cloud.ibm.com");
+        let namespaced = cx
+            .objects_in("Policy", namespace)
+            .any(|p| p.group() == "kyverno.io" && verifying_rules(p).next().is_some())
+            || cx.objects_in("ImagePolicy", namespace).any(|p| p.group() == "portieris.cloud.ibm.com");
         let sigstore =
-            self.sigstore && { self.namespaces.get(name).is_none_or(|ns| ns.label(SIGSTORE_INCLUDE) == Some("true")) };
+            self.sigstore && self.namespaces.get(name).is_none_or(|ns| ns.label(SIGSTORE_INCLUDE) == Some("true"));
         self.everywhere || cluster || namespaced || sigstore
     }
 }
@@ -174,13 +172,14 @@ impl Check for ImageSignatureNotVerified {
             }
             let declared = ns.and_then(|name| policies.namespaces.get(name).copied());
             let Some(at) = declared.or_else(|| cx.workloads_in(ns).next().map(|(o, _)| o)) else { continue };
-            let shown =
-                ns.map_or_else(|| "the namespace they are applied to".to_owned(), |n| format!("namespace `{n}`"));
             out.object(
                 &Self::META,
                 at,
                 "/metadata/name",
-                format!("no admission policy verifies image signatures in {shown}, so unsigned images run there"),
+                format!(
+                    "no admission policy verifies image signatures in {}, so unsigned images run there",
+                    namespace_phrase(ns)
+                ),
             );
         }
     }
