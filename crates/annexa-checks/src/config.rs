@@ -66,10 +66,10 @@ impl Settings {
     pub fn allows(&self, name: &str) -> bool {
         self.allowed_registries.iter().map(|a| a.trim().trim_end_matches('/')).filter(|a| !a.is_empty()).any(|a| {
             // Docker Hub's older host name is the same registry.
-            let a = match a.get(..16) {
-                Some(head) if head.eq_ignore_ascii_case("index.docker.io/") => format!("docker.io/{}", &a[16..]),
-                _ if a.eq_ignore_ascii_case("index.docker.io") => "docker.io".to_owned(),
-                _ => a.to_owned(),
+            let a: std::borrow::Cow<'_, str> = match a.get(..16) {
+                Some(head) if head.eq_ignore_ascii_case("index.docker.io/") => format!("docker.io/{}", &a[16..]).into(),
+                _ if a.eq_ignore_ascii_case("index.docker.io") => "docker.io".into(),
+                _ => a.into(),
             };
             name.get(..a.len()).is_some_and(|head| head.eq_ignore_ascii_case(&a))
                 && (name.len() == a.len() || name.as_bytes()[a.len()] == b'/')
